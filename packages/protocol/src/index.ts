@@ -1,0 +1,10 @@
+/** Wire protocol version of our sync events; a change to any schema in this package bumps it. */
+export const PROTOCOL_VERSION = 1;
+
+export * from './binary-frame.ts';
+export * from './error-codes.ts';
+export * from './events.ts';
+export * from './frame.ts';
+export * from './join-payload.ts';
+export * from './sync-messages.ts';
+export * from './topic.ts';
