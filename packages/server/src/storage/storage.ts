@@ -1,0 +1,141 @@
+import type {
+  Change,
+  Conflict,
+  FieldOp,
+  HistoryEntry,
+  LockHolder,
+  Mutation,
+  MutationResult,
+  RecordSnapshot,
+} from '@wedsync/protocol';
+import type { SchemaIndex } from '@wedsync/merge';
+
+/**
+ * The storage seam (DESIGN §1, §5): the durable, ordered change log and everything that must be
+ * checked inside a write transaction (merges, locks, replay protection). Adapters: PGlite (embedded
+ * default) and PostgreSQL, from one set of migrations (`@wedsync/storage-postgres`).
+ *
+ * Contract (the shared contract suite runs it against every adapter):
+ * - `seq` is global, strictly increasing and **commit-ordered**: once a reader has seen `seq` n,
+ *   no change with a smaller `seq` can commit later, and there are no permanent holes that a reader
+ *   waits on.
+ * - A mutation is applied at most once per `(clientId, mid)`: a replay returns `duplicate` with the
+ *   version and seq it got the first time; `lastMutationId` is kept in the database.
+ * - Every mutation of a batch is independent: one rejected mutation leaves the others applied.
+ * - Field locks are checked inside the write transaction: a write to a field (or record) locked by
+ *   another holder is rejected with `FIELD_LOCKED` / `RECORD_LOCKED` naming the holder.
+ * - Every committed version is kept as history; rollback writes a new version.
+ * - Times are epoch milliseconds inside the seam; ISO 8601 strings on the wire.
+ */
+
+/** Identity of whoever writes: the user, and (for locks) the session that holds them. */
+export interface Actor {
+  userId: string;
+  /** Display name stored with locks and shown to others ("Bob is editing this"). */
+  name: string;
+  /** The connection (session) id; locks are released when it disconnects. */
+  sessionId?: string;
+}
+
+export interface CommitRequest {
+  /** The offline queue that made these mutations (one per device/tab storage). */
+  clientId: string;
+  actor: Actor;
+  /**
+   * The scope (log partition) the records belong to, e.g. `wedding:w1`. A record is created in the
+   * scope of its first mutation and stays there; a mutation to an existing record from another
+   * scope is rejected with `FORBIDDEN`.
+   */
+  scope: string;
+  mutations: Mutation[];
+  schemas: SchemaIndex;
+  /** Injected clock for tests; epoch ms. */
+  nowMs: number;
+}
+
+export interface CommitResult {
+  /** One result per mutation, in request order. */
+  results: MutationResult[];
+  /** The changes committed by this request, in `seq` order (for fan-out). */
+  changes: StoredChange[];
+}
+
+/** A change as kept in the log: the wire `Change` plus its scope. */
+export interface StoredChange extends Change {
+  scope: string;
+}
+
+export interface StoredRecord extends RecordSnapshot {
+  scope: string;
+  /** `seq` of the change that produced this version. */
+  seq: number;
+  updatedBy: string;
+  updatedAtMs: number;
+}
+
+export interface LockRequestInput {
+  scope: string;
+  c: string;
+  id: string;
+  /** Field id; absent for a record-level lock (R10.2). */
+  f?: number;
+  holder: Actor;
+  /** Default 30 000 (R4.1). */
+  ttlMs: number;
+  nowMs: number;
+}
+
+export interface LockRow {
+  scope: string;
+  c: string;
+  id: string;
+  f?: number;
+  holder: LockHolder & { sessionId?: string };
+  expiresAtMs: number;
+}
+
+export type LockResult = { ok: true; lock: LockRow } | { ok: false; code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow };
+
+export interface RollbackRequest {
+  scope: string;
+  c: string;
+  id: string;
+  toVersion: number;
+  actor: Actor;
+  clientId?: string;
+  schemas: SchemaIndex;
+  nowMs: number;
+}
+
+export interface Storage {
+  /** Applies the migrations (idempotent). */
+  migrate(): Promise<void>;
+  commit(request: CommitRequest): Promise<CommitResult>;
+  /** Changes with `seq > afterSeq` in any of `scopes`, in `seq` order, at most `limit`. */
+  changesSince(scopes: readonly string[], afterSeq: number, limit: number): Promise<StoredChange[]>;
+  /** The highest committed `seq` (0 when the log is empty). */
+  headSeq(): Promise<number>;
+  /** The smallest `seq` still in the log for these scopes' replay (older changes were pruned). */
+  oldestRetainedSeq(): Promise<number>;
+  /** Deletes log entries older than `olderThanMs` (history of current records is kept). */
+  pruneLog(olderThanMs: number): Promise<number>;
+  /** Current records of the scopes (deleted ones included with `del`), and the `seq` they are current to. */
+  snapshot(scopes: readonly string[]): Promise<{ seq: number; records: StoredRecord[] }>;
+  getRecord(c: string, id: string): Promise<StoredRecord | undefined>;
+  lastMutationId(clientId: string): Promise<number>;
+  acquireLock(request: LockRequestInput): Promise<LockResult>;
+  /** Renews only a lock the same holder (session) holds. */
+  renewLock(request: LockRequestInput): Promise<LockResult | { ok: false; code: 'LOCK_NOT_HELD' }>;
+  releaseLock(request: Omit<LockRequestInput, 'ttlMs'>): Promise<boolean>;
+  /** Releases every lock of a session (disconnect/leave); returns the released locks for notices. */
+  releaseLocksOfSession(sessionId: string): Promise<LockRow[]>;
+  /** Live (unexpired at `nowMs`) locks in a scope. */
+  locksIn(scope: string, nowMs: number): Promise<LockRow[]>;
+  /** Deletes expired locks and returns them (so their release can be announced). */
+  expireLocks(nowMs: number): Promise<LockRow[]>;
+  history(c: string, id: string, options?: { limit?: number; before?: number }): Promise<HistoryEntry[]>;
+  rollback(request: RollbackRequest): Promise<{ change: StoredChange } | { error: { code: string; message: string } }>;
+  close(): Promise<void>;
+}
+
+export type { Conflict, FieldOp };
