@@ -1,15 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// One Vitest run covers every package. Each package's tests live in `<package>/test/*.test.ts`.
-// Suites that need PostgreSQL or Redis read DATABASE_URL / REDIS_URL and announce loudly when they skip
-// (outside CI only; in CI the variables are always set).
+// One Vitest run covers every package. Each package's tests live in `<package>/test/*.test.ts(x)`.
+// Suites that need PostgreSQL or Redis carry `postgres` / `redis` in their file name; they are left
+// out only when DATABASE_URL / REDIS_URL is unset, which `scripts/run-tests.mjs` announces loudly
+// (in CI both are always set, so they always run).
+const needsService: string[] = [];
+if (!process.env.DATABASE_URL) needsService.push('**/*postgres*.test.ts');
+if (!process.env.REDIS_URL) needsService.push('**/*redis*.test.ts');
+
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx', 'apps/*/test/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...needsService],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: { json: 'test-results/vitest.json' },
   },
 });
