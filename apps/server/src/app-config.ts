@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the server reads (documented in README "Configuration").
+ * `loadAppConfig` never throws on a bad value without naming the variable and what it expects.
+ */
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(0, 65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Embedded PGlite files and the generated development secret live here. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** HS256 secret. Unset in development: generated once and kept in DATA_DIR. Required in production unless JWKS_URL is set. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** RS256/ES256 public keys (e.g. your identity provider's /.well-known/jwks.json). */
+  JWKS_URL: z.url().optional(),
+  /** PostgreSQL instead of embedded PGlite (required to run several nodes). */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Redis fan-out between nodes instead of the in-process bus. */
+  REDIS_URL: z.string().min(1).optional(),
+  /** Comma-separated Origin allow-list for WebSocket upgrades; unset allows every origin. */
+  ALLOWED_ORIGINS: list.optional(),
+  HEARTBEAT_INTERVAL_MS: integer(1_000, 300_000).default(30_000),
+  /** Per-user token bucket: RATE_LIMIT_POINTS messages per RATE_LIMIT_DURATION_MS. */
+  RATE_LIMIT_POINTS: integer(1, 1_000_000).default(100),
+  RATE_LIMIT_DURATION_MS: integer(100, 3_600_000).default(1_000),
+  MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(20),
+  /** How long the change log keeps entries for resuming clients (R11.2). */
+  LOG_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Directory of the built web app to serve at `/`; default apps/web/dist when it exists. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
+});
+
+export type AppConfig = z.infer<typeof schema> & { isProduction: boolean };
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export function loadAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration — ${problems}`);
+  }
+  const config = { ...parsed.data, isProduction: parsed.data.NODE_ENV === 'production' };
+  if (config.isProduction && !config.JWT_SECRET && !config.JWKS_URL) {
+    throw new ConfigError('Invalid configuration — JWT_SECRET or JWKS_URL is required when NODE_ENV=production');
+  }
+  return config;
+}
