@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   STORAGE_UNAVAILABLE: { retryable: true, message: 'The database is unavailable' },
   SERVER_SHUTTING_DOWN: { retryable: true, message: 'The server is restarting' },
   SERVER_ERROR: { retryable: true, message: 'Internal server error' },
+  // Raised locally by the client SDK (never sent by the server).
+  TIMEOUT: { retryable: true, message: 'No reply arrived in time' },
+  CONNECTION_LOST: { retryable: true, message: 'The connection dropped before a reply arrived' },
+  PUSH_BUFFER_FULL: { retryable: true, message: 'Too many messages are waiting for the channel to join' },
+  CHANNEL_CLOSED: { retryable: false, message: 'The channel is not joined' },
+  CLIENT_CLOSED: { retryable: false, message: 'The client was closed' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
