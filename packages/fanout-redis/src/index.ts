@@ -1,0 +1,2 @@
+export { BusClosedError, BusUnavailableError } from './bus-errors.ts';
+export { createRedisBus, RedisBus, type RedisBusOptions } from './redis-bus.ts';

@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import net from 'node:net';
+
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+  /** Bytes held while paused, per direction. */
+  heldUp: Buffer[];
+  heldDown: Buffer[];
+}
+
+/**
+ * A TCP proxy in front of Redis for fault tests: it cuts or silences one node's connections without
+ * touching the shared Redis server or anyone else's connections.
+ * - `cut()`: every connection is destroyed and new ones are reset at once (a hard partition).
+ * - `pause()`: connections stay open but no byte flows either way; bytes are held and flushed by
+ *   `restore()`, as TCP retransmission would after a partition heals (a silent partition).
+ */
+export class TcpProxy {
+  private readonly pairs = new Set<Pair>();
+  private mode: 'open' | 'cut' | 'paused' = 'open';
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly target: { host: string; port: number },
+  ) {
+    server.on('connection', (client) => this.accept(client));
+  }
+
+  static async start(targetUrl: string): Promise<TcpProxy> {
+    const url = new URL(targetUrl);
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return new TcpProxy(server, { host: url.hostname, port: Number(url.port || 6379) });
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('proxy is not listening');
+    return address.port;
+  }
+
+  /** The target URL rewritten to go through this proxy (credentials and db kept). */
+  urlFor(targetUrl: string): string {
+    const url = new URL(targetUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+
+  get connectionCount(): number {
+    return this.pairs.size;
+  }
+
+  cut(): void {
+    this.mode = 'cut';
+    for (const pair of this.pairs) this.drop(pair);
+  }
+
+  pause(): void {
+    this.mode = 'paused';
+  }
+
+  restore(): void {
+    this.mode = 'open';
+    for (const pair of this.pairs) {
+      for (const chunk of pair.heldUp.splice(0)) pair.upstream.write(chunk);
+      for (const chunk of pair.heldDown.splice(0)) pair.client.write(chunk);
+    }
+  }
+
+  /** Idempotent. */
+  async close(): Promise<void> {
+    for (const pair of this.pairs) this.drop(pair);
+    if (!this.server.listening) return;
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private accept(client: net.Socket): void {
+    if (this.mode === 'cut') {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(this.target.port, this.target.host);
+    const pair: Pair = { client, upstream, heldUp: [], heldDown: [] };
+    this.pairs.add(pair);
+    client.on('data', (chunk) => (this.mode === 'paused' ? pair.heldUp.push(chunk) : upstream.write(chunk)));
+    upstream.on('data', (chunk) => (this.mode === 'paused' ? pair.heldDown.push(chunk) : client.write(chunk)));
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => this.drop(pair));
+      // A side that closes (even while paused) ends the pair: held bytes are discarded, never sent late.
+      socket.on('close', () => this.drop(pair));
+    }
+  }
+
+  private drop(pair: Pair): void {
+    this.pairs.delete(pair);
+    pair.client.destroy();
+    pair.upstream.destroy();
+  }
+}
