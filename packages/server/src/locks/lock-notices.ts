@@ -1,0 +1,81 @@
+import { EVENTS, type LockStatePayload } from '@wedsync/protocol';
+import type { FanoutBus } from '../fanout/fanout-bus.ts';
+import type { LockRow } from '../storage/storage.ts';
+
+/** Bus subject of lock notices; every node delivers them to its local channels carrying the scope. */
+export const LOCK_NOTICE_SUBJECT = 'records:locks';
+
+interface LockNotice {
+  /** Publishing node; it delivered locally already and skips its own echo. */
+  n: string;
+  scope: string;
+  state: LockStatePayload;
+}
+
+export interface LockNoticesOptions {
+  bus: FanoutBus;
+  /** This node's channels that carry a scope. */
+  localTopicsOfScope: (scope: string) => Iterable<string>;
+  deliverLocal: (topic: string, event: string, payload: unknown) => void;
+  onError: (error: unknown, context: string) => void;
+}
+
+/**
+ * `lock_state` notices (R4.1, R10.2): ephemeral, so they travel on the bus only. The publishing node
+ * delivers to its own members directly, so a notice still reaches local members while the bus is down.
+ */
+export class LockNotices {
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(private readonly options: LockNoticesOptions) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.options.bus.subscribe(LOCK_NOTICE_SUBJECT, (message) => {
+      let notice: LockNotice;
+      try {
+        notice = JSON.parse(message) as LockNotice;
+      } catch (error) {
+        this.options.onError(error, 'lock notice');
+        return;
+      }
+      if (notice.n !== this.options.bus.nodeId) this.deliver(notice.scope, notice.state);
+    });
+  }
+
+  /** Announces that `row` is held (acquired) or free (`released`). */
+  announce(row: LockRow, released: boolean): void {
+    const state = released ? freedStateOf(row) : lockStateOf(row);
+    this.deliver(row.scope, state);
+    const notice: LockNotice = { n: this.options.bus.nodeId, scope: row.scope, state };
+    this.options.bus
+      .publish(LOCK_NOTICE_SUBJECT, JSON.stringify(notice))
+      .catch((error) => this.options.onError(error, 'lock notice publish'));
+  }
+
+  private deliver(scope: string, state: LockStatePayload): void {
+    for (const topic of this.options.localTopicsOfScope(scope))
+      this.options.deliverLocal(topic, EVENTS.lockState, state);
+  }
+
+  async close(): Promise<void> {
+    await this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}
+
+export function lockStateOf(row: LockRow): LockStatePayload {
+  const state: LockStatePayload = {
+    c: row.c,
+    id: row.id,
+    holder: { userId: row.holder.userId, name: row.holder.name },
+  };
+  if (row.f !== undefined) state.f = row.f;
+  state.expiresAt = new Date(row.expiresAtMs).toISOString();
+  return state;
+}
+
+export function freedStateOf(row: LockRow): LockStatePayload {
+  const state: LockStatePayload = { c: row.c, id: row.id, holder: null };
+  if (row.f !== undefined) state.f = row.f;
+  return state;
+}

@@ -1,0 +1,217 @@
+import { EVENTS, errorResponse, type LockRequest, lockRequestSchema } from '@wedsync/protocol';
+import { actorOf } from '../records/client-identity.ts';
+import { describeIssues } from '../records/mutate-handler.ts';
+import type { ResolvedHooks } from '../records/record-sync-hooks.ts';
+import type { SyncEventContext, SyncSession } from '../records/record-sync-host.ts';
+import type { LockRow, Storage } from '../storage/storage.ts';
+import { type LockNotices, lockStateOf } from './lock-notices.ts';
+
+export interface RecordLocksOptions {
+  storage: Storage;
+  hooks: ResolvedHooks;
+  notices: LockNotices;
+  /** Lock lifetime without renewal; default 30 000 (R4.1). */
+  lockTtlMs: number;
+  /** How often expired locks are swept and announced free. */
+  lockSweepIntervalMs: number;
+  nowMs: () => number;
+  /** The scopes a channel carries (resolved at join). */
+  scopesOf: (topic: string) => Promise<readonly string[]>;
+  onError: (error: unknown, context: string) => void;
+}
+
+interface HeldLock {
+  topic: string;
+  scope: string;
+  c: string;
+  id: string;
+  f?: number;
+}
+
+const lockKey = (c: string, id: string, f: number | undefined) => `${c}\u0000${id}\u0000${f ?? ''}`;
+
+/**
+ * Field and record locks over the wire (R4.1, R10.2). Storage keeps them (rows with an expiry, checked
+ * inside every write transaction, so every node enforces them); this class answers `lock` requests,
+ * announces `lock_state` to the channels of the lock's scope on every node, frees a session's locks
+ * when it leaves the channel it locked through or disconnects, and sweeps expired locks with one timer.
+ */
+export class RecordLocks {
+  private readonly held = new Map<string, Map<string, HeldLock>>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(private readonly options: RecordLocksOptions) {
+    this.sweepTimer = setInterval(() => void this.sweep(), options.lockSweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  async handle(ctx: SyncEventContext): Promise<void> {
+    const parsed = lockRequestSchema.safeParse(ctx.payload);
+    if (!parsed.success) return ctx.reply('error', errorResponse('VALIDATION_FAILED', describeIssues(parsed.error)));
+    const request = parsed.data;
+    try {
+      const scope = await this.scopeOf(ctx, request);
+      if (scope === undefined)
+        return ctx.reply(
+          'error',
+          errorResponse('RECORD_NOT_FOUND', `No record ${request.c}/${request.id} on this channel`),
+        );
+      if (request.action === 'acquire') return await this.acquire(ctx, request, scope);
+      if (request.action === 'renew') return await this.renew(ctx, request, scope);
+      return await this.release(ctx, request, scope);
+    } catch (error) {
+      this.options.onError(error, `lock ${request.action}`);
+      ctx.reply('error', errorResponse('STORAGE_UNAVAILABLE'));
+    }
+  }
+
+  /** The lock's scope: the record's scope (if it is on this channel), else the channel's write scope. */
+  private async scopeOf(ctx: SyncEventContext, request: LockRequest): Promise<string | undefined> {
+    const known = this.held.get(ctx.session.id)?.get(lockKey(request.c, request.id, request.f));
+    if (known) return known.scope;
+    const record = await this.options.storage.getRecord(request.c, request.id);
+    if (!record) return this.options.hooks.scopeForTopic(ctx.topic, ctx.session);
+    const scopes = await this.options.scopesOf(ctx.topic);
+    return scopes.includes(record.scope) ? record.scope : undefined;
+  }
+
+  private input(ctx: SyncEventContext, request: LockRequest, scope: string) {
+    return {
+      scope,
+      c: request.c,
+      id: request.id,
+      f: request.f,
+      holder: actorOf(ctx.session),
+      ttlMs: this.options.lockTtlMs,
+      nowMs: this.options.nowMs(),
+    };
+  }
+
+  private async acquire(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
+    const denial = await this.options.hooks.authorizeLock({ session: ctx.session, topic: ctx.topic, scope, request });
+    if (denial) return ctx.reply('error', errorResponse(denial.code, denial.message));
+    const result = await this.options.storage.acquireLock(this.input(ctx, request, scope));
+    if (!result.ok) {
+      const state = lockStateOf(result.lock);
+      return ctx.reply('error', errorResponse(result.code, `${result.lock.holder.name} is editing this`, { ...state }));
+    }
+    this.track(ctx.session.id, { topic: ctx.topic, scope, c: request.c, id: request.id, f: request.f });
+    this.options.notices.announce(result.lock, false);
+    ctx.reply('ok', lockStateOf(result.lock));
+  }
+
+  private async renew(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
+    const result = await this.options.storage.renewLock(this.input(ctx, request, scope));
+    if (!result.ok) {
+      if (result.code === 'LOCK_NOT_HELD') return ctx.reply('error', errorResponse('LOCK_NOT_HELD'));
+      return ctx.reply(
+        'error',
+        errorResponse(result.code, `${result.lock.holder.name} is editing this`, { ...lockStateOf(result.lock) }),
+      );
+    }
+    ctx.reply('ok', lockStateOf(result.lock));
+  }
+
+  private async release(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
+    const { ttlMs: _ttl, ...input } = this.input(ctx, request, scope);
+    const released = await this.options.storage.releaseLock(input);
+    this.untrack(ctx.session.id, lockKey(request.c, request.id, request.f));
+    if (released) this.options.notices.announce(this.rowOf(ctx.session, scope, request), true);
+    ctx.reply('ok', { released });
+  }
+
+  private rowOf(session: SyncSession, scope: string, lock: { c: string; id: string; f?: number }): LockRow {
+    const row: LockRow = {
+      scope,
+      c: lock.c,
+      id: lock.id,
+      holder: { userId: session.user.id, name: session.user.name },
+      expiresAtMs: 0,
+    };
+    if (lock.f !== undefined) row.f = lock.f;
+    return row;
+  }
+
+  /** Frees the locks a session took through `topic` (it left that channel). */
+  async releaseForLeave(session: SyncSession, topic: string): Promise<void> {
+    const locks = this.held.get(session.id);
+    if (!locks) return;
+    for (const [key, lock] of [...locks]) {
+      if (lock.topic !== topic) continue;
+      locks.delete(key);
+      try {
+        const released = await this.options.storage.releaseLock({
+          scope: lock.scope,
+          c: lock.c,
+          id: lock.id,
+          f: lock.f,
+          holder: actorOf(session),
+          nowMs: this.options.nowMs(),
+        });
+        if (released) this.options.notices.announce(this.rowOf(session, lock.scope, lock), true);
+      } catch (error) {
+        this.options.onError(error, 'lock release on leave');
+      }
+    }
+    if (locks.size === 0) this.held.delete(session.id);
+  }
+
+  /** Frees every lock of a disconnected session. */
+  async releaseForDisconnect(session: SyncSession): Promise<void> {
+    this.held.delete(session.id);
+    try {
+      const rows = await this.options.storage.releaseLocksOfSession(session.id);
+      for (const row of rows) this.options.notices.announce(row, true);
+    } catch (error) {
+      this.options.onError(error, 'lock release on disconnect');
+    }
+  }
+
+  /** Pushes the live locks of the channel's scopes to a member that just joined. */
+  async pushCurrent(topic: string, push: (event: string, payload: unknown) => void): Promise<void> {
+    const scopes = await this.options.scopesOf(topic);
+    const now = this.options.nowMs();
+    for (const scope of scopes) {
+      for (const row of await this.options.storage.locksIn(scope, now)) push(EVENTS.lockState, lockStateOf(row));
+    }
+  }
+
+  /** Deletes expired locks and announces them free; runs on the sweep timer, and on demand in tests. */
+  sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
+      try {
+        const rows = await this.options.storage.expireLocks(this.options.nowMs());
+        for (const row of rows) {
+          if (row.holder.sessionId) this.untrack(row.holder.sessionId, lockKey(row.c, row.id, row.f));
+          this.options.notices.announce(row, true);
+        }
+      } catch (error) {
+        this.options.onError(error, 'lock sweep');
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    return this.sweeping;
+  }
+
+  private track(sessionId: string, lock: HeldLock): void {
+    let locks = this.held.get(sessionId);
+    if (!locks) {
+      locks = new Map();
+      this.held.set(sessionId, locks);
+    }
+    locks.set(lockKey(lock.c, lock.id, lock.f), lock);
+  }
+
+  private untrack(sessionId: string, key: string): void {
+    const locks = this.held.get(sessionId);
+    locks?.delete(key);
+    if (locks?.size === 0) this.held.delete(sessionId);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
+  }
+}

@@ -1,0 +1,102 @@
+import type { Storage, StoredChange } from '../storage/storage.ts';
+
+export interface ChangePumpOptions {
+  storage: Storage;
+  /** The scopes this node's channels carry, read afresh for every log read. */
+  scopes: () => readonly string[];
+  deliver: (rows: StoredChange[]) => void;
+  /** Rows per log read; all rows of one read go out as one frame per channel. */
+  readBatchSize: number;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * The per-node reader of the change log (DESIGN §1, R3). Bus hints and polls only say "there may be
+ * something after seq n"; the pump reads the log from its cursor, in `seq` order, for every scope a
+ * local channel carries. A lost hint therefore only delays delivery until the next hint or poll.
+ *
+ * Cursor rule: the log is commit-ordered (Storage contract), so after a read that returned fewer rows
+ * than asked, every change up to the head known before the read has been seen; the cursor moves there.
+ * One read is in flight at a time; hints arriving meanwhile coalesce into one follow-up read.
+ */
+export class ChangePump {
+  private cursor: number;
+  private knownHead: number;
+  private dirty = false;
+  private readHead = false;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: ChangePumpOptions,
+    startSeq: number,
+  ) {
+    this.cursor = startSeq;
+    this.knownHead = startSeq;
+  }
+
+  /** Everything up to this `seq` has been delivered to this node's channels. */
+  get cursorSeq(): number {
+    return this.cursor;
+  }
+
+  /** A change with this `seq` is committed (from a local commit or a bus hint). */
+  noteHead(seq: number): void {
+    if (seq > this.knownHead) this.knownHead = seq;
+    if (seq > this.cursor) this.schedule(false);
+  }
+
+  /** Reads the log now; `readHead` asks storage for the head first (polls, bus recovery). */
+  schedule(readHead = true): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.dirty = true;
+    if (readHead) this.readHead = true;
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Resolves once no read is in flight or queued. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async drain(): Promise<void> {
+    const { storage, readBatchSize } = this.options;
+    while (this.dirty && !this.closed) {
+      this.dirty = false;
+      try {
+        if (this.readHead) {
+          this.readHead = false;
+          const head = await storage.headSeq();
+          if (head > this.knownHead) this.knownHead = head;
+        }
+        const head = this.knownHead;
+        const scopes = this.options.scopes();
+        if (scopes.length === 0) {
+          if (head > this.cursor) this.cursor = head;
+          continue;
+        }
+        const rows = await storage.changesSince(scopes, this.cursor, readBatchSize);
+        if (this.closed) return;
+        if (rows.length > 0) this.options.deliver(rows);
+        const last = rows.at(-1)?.seq ?? this.cursor;
+        if (rows.length >= readBatchSize) {
+          this.cursor = last;
+          this.dirty = true;
+        } else {
+          this.cursor = Math.max(this.cursor, last, head);
+        }
+      } catch (error) {
+        // The cursor stays; the next hint, poll or bus recovery reads the same range again.
+        this.options.onError(error);
+      }
+    }
+  }
+}

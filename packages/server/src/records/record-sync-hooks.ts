@@ -1,0 +1,160 @@
+import type { Change, LockRequest, Mutation, RecordSnapshot } from '@wedsync/protocol';
+import type { StoredChange, StoredRecord } from '../storage/storage.ts';
+import { wireClientId } from './client-identity.ts';
+import type { SyncSession } from './record-sync-host.ts';
+
+/** A refusal from an authorisation hook; becomes a `rejected` result or an error reply. */
+export interface Denial {
+  code: 'FORBIDDEN' | 'READ_ONLY';
+  message?: string;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * How an application maps its data onto the generic engine (DESIGN §3). Every hook is optional; the
+ * defaults make a topic its own scope, allow every write of a member, and send every change unchanged.
+ *
+ * Projection hooks are synchronous on purpose: they run while a frame is being built, once per
+ * audience key, and must use rights the application already holds in memory (refreshed when rights
+ * change), so that a revoked share also hides the past (R14.2).
+ */
+export interface RecordSyncHooks {
+  /** The log scopes whose changes the channel carries (its live changes, replay and snapshot). Default `[topic]`. */
+  scopesForTopic?(topic: string): MaybePromise<readonly string[]>;
+  /** The scope that new records written through this channel belong to. Default: the first of `scopesForTopic`. */
+  scopeForTopic?(topic: string, session: SyncSession): MaybePromise<string>;
+  /** Per-mutation write rights (R14.1, R14.2): return a denial to reject just that mutation. */
+  authorizeMutation?(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    mutation: Mutation;
+  }): MaybePromise<Denial | undefined>;
+  /** Lock rights. Default: allowed where a write of that field would be allowed (via `authorizeMutation`). */
+  authorizeLock?(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    request: LockRequest;
+  }): MaybePromise<Denial | undefined>;
+  /** Rollback rights. Default: allowed where a write of every field of the record would be allowed. */
+  authorizeRollback?(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    c: string;
+    id: string;
+    to: number;
+  }): MaybePromise<Denial | undefined>;
+  /**
+   * Sessions with equal keys on a topic see identical projections, so a frame is built and serialised
+   * once per key. Default: one audience per topic without `projectChange`, else one per user id.
+   */
+  audienceKey?(session: SyncSession, topic: string): string;
+  /** The change as this audience may see it (fields removed, actor anonymised), or `undefined` to hide it. */
+  projectChange?(change: Change & { scope: string }, session: SyncSession, topic: string): Change | undefined;
+  /** The record as this audience may see it in snapshots and history, or `undefined` to hide it. */
+  projectRecord?(
+    record: RecordSnapshot & { scope: string },
+    session: SyncSession,
+    topic: string,
+  ): RecordSnapshot | undefined;
+}
+
+/** Hooks with every default filled in. */
+export interface ResolvedHooks {
+  scopesForTopic(topic: string): Promise<readonly string[]>;
+  scopeForTopic(topic: string, session: SyncSession): Promise<string>;
+  authorizeMutation(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    mutation: Mutation;
+  }): Promise<Denial | undefined>;
+  authorizeLock(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    request: LockRequest;
+  }): Promise<Denial | undefined>;
+  authorizeRollback(ctx: {
+    session: SyncSession;
+    topic: string;
+    scope: string;
+    c: string;
+    id: string;
+    to: number;
+    fieldIds: readonly number[];
+  }): Promise<Denial | undefined>;
+  audienceKey(session: SyncSession, topic: string): string;
+  projectChange(change: StoredChange, session: SyncSession, topic: string): Change | undefined;
+  projectRecord(record: StoredRecord, session: SyncSession, topic: string): RecordSnapshot | undefined;
+}
+
+/** The wire form of a stored change: the log's `scope` does not travel. */
+export function wireChange(change: StoredChange): Change {
+  const { scope: _scope, ...wire } = change;
+  if (wire.cid !== undefined) wire.cid = wireClientId(wire.cid, wire.by);
+  return wire;
+}
+
+/** The wire form of a record: only `c`, `id`, `v`, `fields` and `del` travel. */
+export function wireRecord(record: RecordSnapshot): RecordSnapshot {
+  const snapshot: RecordSnapshot = { c: record.c, id: record.id, v: record.v, fields: record.fields };
+  if (record.del) snapshot.del = true;
+  return snapshot;
+}
+
+export function resolveHooks(hooks: RecordSyncHooks = {}): ResolvedHooks {
+  const scopesForTopic = async (topic: string) => (hooks.scopesForTopic ? await hooks.scopesForTopic(topic) : [topic]);
+  const authorizeMutation: ResolvedHooks['authorizeMutation'] = async (ctx) => hooks.authorizeMutation?.(ctx);
+  const projectChange = hooks.projectChange;
+  const projectRecord = hooks.projectRecord;
+  return {
+    scopesForTopic,
+    async scopeForTopic(topic, session) {
+      if (hooks.scopeForTopic) return hooks.scopeForTopic(topic, session);
+      const scopes = await scopesForTopic(topic);
+      return scopes[0] ?? topic;
+    },
+    authorizeMutation,
+    async authorizeLock(ctx) {
+      if (hooks.authorizeLock) return hooks.authorizeLock(ctx);
+      const { request } = ctx;
+      const ops = request.f === undefined ? [] : [{ k: 'set' as const, f: request.f, v: null }];
+      return authorizeMutation({ ...ctx, mutation: { mid: 1, c: request.c, id: request.id, base: 0, ops } });
+    },
+    async authorizeRollback(ctx) {
+      const { fieldIds, ...rest } = ctx;
+      if (hooks.authorizeRollback) return hooks.authorizeRollback(rest);
+      const ops = fieldIds.map((f) => ({ k: 'set' as const, f, v: null }));
+      return authorizeMutation({ ...ctx, mutation: { mid: 1, c: ctx.c, id: ctx.id, base: 0, ops } });
+    },
+    audienceKey:
+      hooks.audienceKey ??
+      (projectChange || projectRecord ? (session: SyncSession) => `u:${session.user.id}` : () => '*'),
+    projectChange: projectChange
+      ? (change, session, topic) => {
+          const projected = projectChange(wireChangeWithScope(change), session, topic);
+          return projected && stripScope(projected);
+        }
+      : (change) => wireChange(change),
+    projectRecord: projectRecord
+      ? (record, session, topic) => {
+          const projected = projectRecord(record, session, topic);
+          return projected && wireRecord(projected);
+        }
+      : (record) => wireRecord(record),
+  };
+}
+
+function wireChangeWithScope(change: StoredChange): StoredChange {
+  return { ...wireChange(change), scope: change.scope };
+}
+
+function stripScope(change: Change | undefined): Change | undefined {
+  if (!change || !('scope' in change)) return change;
+  const { scope: _scope, ...wire } = change as Change & { scope?: string };
+  return wire;
+}

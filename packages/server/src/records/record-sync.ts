@@ -1,0 +1,260 @@
+import { compileSchemas, type SchemaIndex } from '@wedsync/merge';
+import { type CollectionSchema, EVENTS, errorResponse, joinPayloadSchema, type SystemPayload } from '@wedsync/protocol';
+import { LockNotices } from '../locks/lock-notices.ts';
+import { RecordLocks } from '../locks/record-locks.ts';
+import type { CommitRequest, CommitResult, Storage } from '../storage/storage.ts';
+import { deliverChanges } from './change-delivery.ts';
+import { ChangePump } from './change-pump.ts';
+import { readSnapshot, resumeSubscription } from './channel-resume.ts';
+import { storageClientId } from './client-identity.ts';
+import { handleHistory, handleRollback } from './history-handler.ts';
+import { LogRetention } from './log-retention.ts';
+import { handleMutate } from './mutate-handler.ts';
+import { type RecordSyncHooks, resolveHooks } from './record-sync-hooks.ts';
+import type { RecordSyncHost, SyncEventContext, SyncJoinContext } from './record-sync-host.ts';
+import { type Subscription, SubscriptionIndex } from './subscription-index.ts';
+
+/** Bus subject of commit hints `{ h: headSeq }`: "the log has changes up to h". */
+export const LOG_HINT_SUBJECT = 'records:log';
+
+const DAY_MS = 86_400_000;
+
+export interface RecordSyncOptions {
+  storage: Storage;
+  schemas: readonly CollectionSchema[];
+  hooks?: RecordSyncHooks;
+  /** Log entries older than this are pruned; default 7 days (R11.2). */
+  retentionMs?: number;
+  /** Default 1 hour. */
+  pruneIntervalMs?: number;
+  /** Default 30 000 (R4.1). */
+  lockTtlMs?: number;
+  /** Default 5 000. */
+  lockSweepIntervalMs?: number;
+  /** Safety read of the log when no hint arrived (lost bus messages); default 10 000. */
+  pollIntervalMs?: number;
+  /** Changes per replay frame; default 500. */
+  replayChunkSize?: number;
+  /** Changes per live log read (one frame per channel per read); default 1 000. */
+  readBatchSize?: number;
+  /** Clock in epoch ms; default `Date.now`. */
+  nowMs?: () => number;
+  /** Where failures of background work go; default `console.error`. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** A server-side write (journeys, imports, admin tools), delivered like a client's. */
+export interface ServerCommitRequest extends Omit<CommitRequest, 'schemas' | 'nowMs'> {
+  nowMs?: number;
+}
+
+export interface RecordSync {
+  readonly schemas: SchemaIndex;
+  /** Every change up to this `seq` has been delivered to this node's channels. */
+  readonly deliveredSeq: number;
+  commit(request: ServerCommitRequest): Promise<CommitResult>;
+  /** Announces changes committed outside `commit` (e.g. by a migration) to every node. */
+  notifyCommitted(headSeq: number): void;
+  /** Reads the log now, as the safety poll does; resolves when this node has caught up. */
+  catchUp(): Promise<void>;
+  /** Expires overdue locks now and announces them (the sweep timer does this periodically). */
+  sweepLocks(): Promise<void>;
+  /** Prunes the log now (the retention timer does this periodically). */
+  pruneLog(): Promise<number>;
+  /** Stops timers and bus subscriptions; the server and storage stay open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Durable record sync on a realtime server (DESIGN §1–§3, R3, R4, R11.2, R12.2): answers
+ * `sync_mutate`, `sync_snapshot`, `lock`, `history` and `rollback` on every channel, resumes channels
+ * from `config.sync` at join, and delivers committed changes from the log to this node's members.
+ */
+export async function attachRecordSync(host: RecordSyncHost, options: RecordSyncOptions): Promise<RecordSync> {
+  const { storage } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const onError =
+    options.onError ?? ((error: unknown, context: string) => console.error(`[record-sync] ${context}:`, error));
+  const schemas = compileSchemas(options.schemas);
+  const hooks = resolveHooks(options.hooks);
+  const index = new SubscriptionIndex();
+  const readBatchSize = options.readBatchSize ?? 1_000;
+  const replayChunkSize = options.replayChunkSize ?? 500;
+
+  const scopesOf = async (topic: string) => index.scopesOf(topic) ?? hooks.scopesForTopic(topic);
+  const pump = new ChangePump(
+    {
+      storage,
+      scopes: () => index.scopes(),
+      deliver: (rows) => deliverChanges(host, index, hooks, rows),
+      readBatchSize,
+      onError: (error) => onError(error, 'log read'),
+    },
+    await storage.headSeq(),
+  );
+  const committed = (headSeq: number) => {
+    pump.noteHead(headSeq);
+    host.bus.publish(LOG_HINT_SUBJECT, JSON.stringify({ h: headSeq })).catch((error) => onError(error, 'commit hint'));
+  };
+  const notices = new LockNotices({
+    bus: host.bus,
+    localTopicsOfScope: (scope) => index.topicsOfScope(scope) ?? [],
+    deliverLocal: (topic, event, payload) => host.deliverLocal(topic, event, payload),
+    onError,
+  });
+  await notices.start();
+  const locks = new RecordLocks({
+    storage,
+    hooks,
+    notices,
+    lockTtlMs: options.lockTtlMs ?? 30_000,
+    lockSweepIntervalMs: options.lockSweepIntervalMs ?? 5_000,
+    nowMs,
+    scopesOf,
+    onError,
+  });
+  const retention = new LogRetention({
+    storage,
+    retentionMs: options.retentionMs ?? 7 * DAY_MS,
+    pruneIntervalMs: options.pruneIntervalMs ?? 3_600_000,
+    nowMs,
+    onError,
+  });
+
+  const unsubscribeHints = await host.bus.subscribe(LOG_HINT_SUBJECT, (message) => {
+    const head = (JSON.parse(message) as { h?: unknown }).h;
+    if (typeof head === 'number') pump.noteHead(head);
+  });
+  const stopStatus = host.bus.onStatusChange((health) => {
+    if (health.ok) void pump.schedule(true);
+  });
+  const pollTimer = setInterval(() => {
+    if (index.scopes().length > 0) void pump.schedule(true);
+  }, options.pollIntervalMs ?? 10_000);
+  pollTimer.unref();
+
+  const historyDeps = { storage, schemas, hooks, nowMs, scopesOf, committed, onError };
+  const mutateDeps = { storage, schemas, hooks, nowMs, committed, onError };
+  let closed = false;
+  const guard = (handler: (ctx: SyncEventContext) => Promise<void>) => async (ctx: SyncEventContext) => {
+    if (closed) return ctx.reply('error', errorResponse('SERVER_SHUTTING_DOWN'));
+    await handler(ctx);
+  };
+  host.registerEvent(
+    EVENTS.mutate,
+    guard((ctx) => handleMutate(mutateDeps, ctx)),
+  );
+  host.registerEvent(
+    EVENTS.history,
+    guard((ctx) => handleHistory(historyDeps, ctx)),
+  );
+  host.registerEvent(
+    EVENTS.rollback,
+    guard((ctx) => handleRollback(historyDeps, ctx)),
+  );
+  host.registerEvent(
+    EVENTS.lock,
+    guard((ctx) => locks.handle(ctx)),
+  );
+  host.registerEvent(
+    EVENTS.snapshot,
+    guard(async (ctx) => {
+      try {
+        const resync = await readSnapshot(
+          { storage, hooks },
+          await scopesOf(ctx.topic),
+          ctx.session,
+          ctx.topic,
+          'SNAPSHOT',
+        );
+        const subscription = index.get(ctx.session.id, ctx.topic);
+        if (subscription && resync.seq > subscription.cursor) subscription.cursor = resync.seq;
+        ctx.reply('ok', resync);
+      } catch (error) {
+        onError(error, 'snapshot');
+        ctx.reply('error', errorResponse('STORAGE_UNAVAILABLE'));
+      }
+    }),
+  );
+
+  host.onJoin(async (ctx: SyncJoinContext) => {
+    if (closed) return;
+    const subscription = index.add(ctx.session, ctx.topic);
+    try {
+      const scopes = await scopesOf(ctx.topic);
+      if (!index.isCurrent(subscription)) return;
+      index.setScopes(ctx.topic, scopes);
+      const parsed = joinPayloadSchema.safeParse(ctx.payload ?? {});
+      const config = parsed.success ? parsed.data.config?.sync : undefined;
+      if (scopes.length > 0) await locks.pushCurrent(ctx.topic, ctx.push);
+      await resumeSubscription({ storage, index, hooks, replayChunkSize }, subscription, scopes, config, ctx.push);
+    } catch (error) {
+      onError(error, 'channel resume');
+      failSubscription(index, subscription, ctx.push);
+    }
+  });
+  host.onLeave(async ({ session, topic }) => {
+    index.remove(session.id, topic);
+    await locks.releaseForLeave(session, topic);
+  });
+  host.onDisconnect(async (session) => {
+    index.removeSession(session.id);
+    await locks.releaseForDisconnect(session);
+  });
+
+  return {
+    schemas,
+    get deliveredSeq() {
+      return pump.cursorSeq;
+    },
+    async commit(request) {
+      const result = await storage.commit({
+        ...request,
+        clientId: storageClientId(request.actor.userId, request.clientId),
+        schemas,
+        nowMs: request.nowMs ?? nowMs(),
+      });
+      const head = result.changes.at(-1)?.seq;
+      if (head !== undefined) committed(head);
+      return result;
+    },
+    notifyCommitted: committed,
+    catchUp: () => pump.schedule(true),
+    sweepLocks: () => locks.sweep(),
+    pruneLog: () => retention.prune(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pollTimer);
+      stopStatus();
+      await unsubscribeHints().catch((error) => onError(error, 'close'));
+      await Promise.all([
+        pump.close(),
+        locks.close(),
+        retention.close(),
+        notices.close().catch((error) => onError(error, 'close')),
+      ]);
+    },
+  };
+}
+
+/**
+ * The resume failed (storage down): this member gets no further changes on the channel, since a
+ * change after a gap would move its `since` past what it never received. It is told to rejoin.
+ */
+function failSubscription(
+  index: SubscriptionIndex,
+  subscription: Subscription,
+  push: (event: string, payload: unknown) => void,
+): void {
+  if (!index.isCurrent(subscription)) return;
+  subscription.pending = undefined;
+  subscription.cursor = Number.POSITIVE_INFINITY;
+  const notice: SystemPayload = {
+    extension: 'sync',
+    status: 'error',
+    message: `${errorResponse('STORAGE_UNAVAILABLE').reason} (rejoin the channel to resume)`,
+    channel: subscription.topic,
+  };
+  push(EVENTS.system, notice);
+}
