@@ -115,7 +115,7 @@ describe('FieldDebouncer (R12.1)', () => {
         clearTimeout: (handle) => {
           (handle as { cleared: boolean }).cleared = true;
         },
-        nowMs: () => 0,
+        now: () => 0,
       },
     });
     const commits: string[] = [];

@@ -6,11 +6,11 @@ export interface Timers {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
   /** Epoch milliseconds. */
-  nowMs(): number;
+  now(): number;
 }
 
 export const systemTimers: Timers = {
   setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-  nowMs: () => Date.now(),
+  now: () => Date.now(),
 };
