@@ -1,0 +1,27 @@
+/** @wedsync/client — the isomorphic realtime SDK (connection, channels, presence). */
+export { Channel } from './channels/channel.ts';
+export type {
+  BroadcastHandler,
+  ChannelOptions,
+  ChannelState,
+  ChannelStateListener,
+  FrameHandler,
+  JoinConfig,
+  JoinConfigExtras,
+  PushOptions,
+} from './channels/channel-options.ts';
+export { SubscriptionScope, type SubscriptionScopeOptions } from './channels/subscription-scope.ts';
+export { type BackoffOptions, backoffCeilingMs, backoffDelayMs, DEFAULT_BACKOFF } from './connection/backoff.ts';
+export type { ConnectionState, ConnectionStatus, StatusListener } from './connection/connection-status.ts';
+export { isTokenCode, RealtimeError } from './connection/realtime-error.ts';
+export { systemTimers, type Timers } from './connection/timers.ts';
+export { readTokenTimes, refreshAtMs, type TokenProvider, type TokenTimes } from './connection/token-source.ts';
+export type { PresenceStatus } from './presence/channel-presence.ts';
+export type {
+  PresenceChangeHandler,
+  PresenceEntry,
+  PresenceSyncHandler,
+  PresenceView,
+} from './presence/presence-store.ts';
+export { RealtimeClient, type RealtimeClientOptions } from './realtime-client.ts';
+export type { WebSocketConstructor, WebSocketLike } from './transports/websocket-transport.ts';
