@@ -1,0 +1,35 @@
+import { useId } from 'react';
+import { formatFieldValue } from './toast/toast-model.ts';
+
+export interface LockedFieldProps {
+  label: string;
+  value: unknown;
+  /** Who holds the lock (R4.1). */
+  holderName: string;
+  multiline?: boolean;
+}
+
+/**
+ * A field someone else is editing (R4.1): read-only, showing the current value and who holds the
+ * lock. The input keeps its label so screen readers announce "Guest count, read only".
+ */
+export function LockedField({ label, value, holderName, multiline = false }: LockedFieldProps) {
+  const inputId = useId();
+  const noteId = useId();
+  const text = value === null || value === undefined ? '' : formatFieldValue(value);
+  return (
+    <div className="ws-field ws-field--locked" data-locked="true">
+      <label htmlFor={inputId} className="ws-field__label">
+        {label}
+      </label>
+      {multiline ? (
+        <textarea id={inputId} className="ws-input" value={text} readOnly aria-describedby={noteId} rows={4} />
+      ) : (
+        <input id={inputId} className="ws-input" value={text} readOnly aria-describedby={noteId} />
+      )}
+      <p id={noteId} className="ws-field__lock-note">
+        <span aria-hidden="true">🔒</span> {holderName} is editing this field
+      </p>
+    </div>
+  );
+}
