@@ -1,0 +1,77 @@
+import type { Session } from './session.ts';
+
+/**
+ * This node's sessions, by id and by user (for the per-user connection cap and revocation), plus the
+ * one heartbeat sweep timer of the server (R1.3): a session silent for 2 × heartbeatIntervalMs is
+ * handed to `onTimeout`. Sweeps run every heartbeatIntervalMs / 2, so a drop happens between 2× and 2.5×.
+ */
+export class SessionRegistry {
+  private readonly byId = new Map<string, Session>();
+  private readonly byUser = new Map<string, Set<Session>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Users with at least one session (for leak checks). */
+  get userCount(): number {
+    return this.byUser.size;
+  }
+
+  add(session: Session): void {
+    this.byId.set(session.id, session);
+    if (session.user) this.bindUser(session);
+  }
+
+  /** Indexes the session under its user; call after the user is first bound. */
+  bindUser(session: Session): void {
+    if (!session.user || !this.byId.has(session.id)) return;
+    let set = this.byUser.get(session.user.id);
+    if (!set) {
+      set = new Set();
+      this.byUser.set(session.user.id, set);
+    }
+    set.add(session);
+  }
+
+  remove(session: Session): void {
+    this.byId.delete(session.id);
+    if (!session.user) return;
+    const set = this.byUser.get(session.user.id);
+    set?.delete(session);
+    if (set?.size === 0) this.byUser.delete(session.user.id);
+  }
+
+  countForUser(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  forUser(userId: string): Session[] {
+    return [...(this.byUser.get(userId) ?? [])];
+  }
+
+  all(): IterableIterator<Session> {
+    return this.byId.values();
+  }
+
+  startSweep(heartbeatIntervalMs: number, nowMs: () => number, onTimeout: (session: Session) => void): void {
+    this.stopSweep();
+    const silentLimitMs = 2 * heartbeatIntervalMs;
+    this.sweepTimer = setInterval(
+      () => {
+        const now = nowMs();
+        for (const session of this.byId.values()) {
+          if (now - session.lastSeenMs > silentLimitMs) onTimeout(session);
+        }
+      },
+      Math.max(10, Math.floor(heartbeatIntervalMs / 2)),
+    );
+    this.sweepTimer.unref();
+  }
+
+  stopSweep(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+}

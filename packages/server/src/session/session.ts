@@ -1,0 +1,152 @@
+import { encodeTextFrame, type Frame, type JoinPayload, type SerializerVersion, type Topic } from '@wedsync/protocol';
+import { WebSocket } from 'ws';
+import type { AuthUser } from '../auth/auth-user.ts';
+import type { Outbox } from '../transport/outbox.ts';
+import { closeSocket, type SocketCloseCode } from '../transport/socket-close.ts';
+import type { SessionInfo } from './session-info.ts';
+
+/** One joined channel of one session. */
+export interface Membership {
+  session: Session;
+  /** Canonical topic (no `realtime:` prefix). */
+  topic: string;
+  /** The topic as the client wrote it; every frame to this member uses it. */
+  wireTopic: string;
+  joinRef: string | null;
+  joinPayload: JoinPayload;
+  parsedTopic: Topic | undefined;
+  broadcastSelf: boolean;
+  broadcastAck: boolean;
+  /** Receives presence_state / presence_diff (config.presence.enabled or a non-empty key). */
+  presenceEnabled: boolean;
+  presenceKey: string;
+  /** phx_ref of this member's tracked presence meta, if tracking. */
+  presenceRef: string | undefined;
+}
+
+export interface SessionDeps {
+  outbox: Outbox;
+  nowMs: () => number;
+  maxBufferedBytes: number;
+  /** Called for every frame written (metrics). */
+  onFramesOut(count: number): void;
+}
+
+/** Longest delay setTimeout accepts; later expiries re-arm. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A WebSocket connection: its user and token expiry, its channels, an ordered inbound work queue
+ * and a batched outbound queue. Owns exactly one timer (token expiry), released by `dispose`.
+ */
+export class Session {
+  readonly connectedAtMs: number;
+  lastSeenMs: number;
+  user: AuthUser | undefined;
+  tokenExpMs: number | undefined;
+  readonly memberships = new Map<string, Membership>();
+  closed = false;
+  /** Inbound frames accepted but not yet handled. */
+  pendingWork = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly queue: Array<{ data: Buffer | Uint8Array | string; binary: boolean }> = [];
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private cachedInfo: SessionInfo | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly socket: WebSocket,
+    readonly vsn: SerializerVersion,
+    private readonly deps: SessionDeps,
+  ) {
+    this.connectedAtMs = deps.nowMs();
+    this.lastSeenMs = this.connectedAtMs;
+  }
+
+  /** The public view; only valid once a user is bound. */
+  info(): SessionInfo {
+    if (!this.user) throw new Error('session has no user yet');
+    this.cachedInfo ??= { id: this.id, user: this.user, connectedAtMs: this.connectedAtMs };
+    return this.cachedInfo;
+  }
+
+  /** Binds (or refreshes) the user and re-arms the expiry timer. */
+  setUser(user: AuthUser, expMs: number, onExpire: () => void): void {
+    this.user = user;
+    this.cachedInfo = undefined;
+    this.tokenExpMs = expMs;
+    this.armExpiry(onExpire);
+  }
+
+  tokenValid(): boolean {
+    return this.user !== undefined && this.tokenExpMs !== undefined && this.tokenExpMs > this.deps.nowMs();
+  }
+
+  private armExpiry(onExpire: () => void): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (this.closed || this.tokenExpMs === undefined) return;
+    const delayMs = Math.max(0, this.tokenExpMs - this.deps.nowMs());
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        if (this.tokenExpMs !== undefined && this.tokenExpMs > this.deps.nowMs()) this.armExpiry(onExpire);
+        else onExpire();
+      },
+      Math.min(delayMs, MAX_TIMER_MS),
+    );
+  }
+
+  /** Runs inbound work strictly in arrival order; an async step delays only this session. */
+  enqueueWork(work: () => Promise<void> | void, onError: (error: unknown) => void): void {
+    this.pendingWork++;
+    this.chain = this.chain
+      .then(() => (this.closed ? undefined : work()))
+      .catch(onError)
+      .finally(() => {
+        this.pendingWork--;
+      });
+  }
+
+  send(frame: Frame): void {
+    this.sendRaw(encodeTextFrame(frame, this.vsn), false);
+  }
+
+  /** Queues pre-serialised bytes (the same Buffer may go to many sessions). */
+  sendRaw(data: Buffer | Uint8Array | string, binary: boolean): void {
+    if (this.closed) return;
+    this.queue.push({ data, binary });
+    if (this.queue.length === 1) this.deps.outbox.markDirty(this);
+  }
+
+  flush(): void {
+    if (this.queue.length === 0) return;
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN) {
+      this.queue.length = 0;
+      return;
+    }
+    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    raw?.cork();
+    for (const item of this.queue) this.socket.send(item.data, { binary: item.binary });
+    raw?.uncork();
+    this.deps.onFramesOut(this.queue.length);
+    this.queue.length = 0;
+    if (this.socket.bufferedAmount > this.deps.maxBufferedBytes) {
+      this.close('SERVER_ERROR', 'send buffer overflow: the client reads too slowly');
+    }
+  }
+
+  /** Flushes what is queued, then closes with our code and reason. */
+  close(code: SocketCloseCode, message?: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.deps.outbox.flushNow(this);
+    closeSocket(this.socket, code, message);
+  }
+
+  /** Releases the timer and queues; called once when the socket is gone. */
+  dispose(): void {
+    this.closed = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.queue.length = 0;
+  }
+}

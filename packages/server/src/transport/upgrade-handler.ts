@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ErrorCode, parseSerializerVersion } from '@wedsync/protocol';
+import type { WebSocketServer } from 'ws';
+import type { AuthUser } from '../auth/auth-user.ts';
+import { bindSessionUser } from '../auth/session-auth.ts';
+import { type EngineContext, isUserToken } from '../channels/engine-context.ts';
+import type { OriginPolicy } from '../limits/origin-policy.ts';
+import { Session, type SessionDeps } from '../session/session.ts';
+import { closeSocket } from './socket-close.ts';
+
+/** Both paths realtime-js uses: direct RealtimeClient (`/socket`) and supabase-js (`/realtime/v1`) (reference §1.1). */
+export const WEBSOCKET_PATHS: ReadonlySet<string> = new Set(['/socket/websocket', '/realtime/v1/websocket']);
+
+export interface UpgradeDeps {
+  wss: WebSocketServer;
+  origins: OriginPolicy;
+  sessionDeps: SessionDeps;
+  /** Attaches socket listeners and registers the session. */
+  onSession(session: Session): void;
+}
+
+const ignoreError = () => {};
+
+/**
+ * HTTP upgrade on the Fastify server (R1.1). Unknown paths get HTTP 404. Every other refusal is
+ * delivered after accepting the upgrade, as a close frame with our 4xxx code and the reason
+ * "CODE: message", because browsers cannot read an HTTP status of a failed upgrade: bad Origin
+ * (ORIGIN_NOT_ALLOWED 4003), bad `vsn` (4006), invalid token in `access_token`/`apikey` (4001/4002),
+ * per-user cap (CONNECTION_LIMIT 4009), shutdown (4010). A connection without a token is accepted;
+ * its joins then need `access_token` in the join payload.
+ */
+export function createUpgradeHandler(ctx: EngineContext, deps: UpgradeDeps) {
+  return (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    handleUpgrade(ctx, deps, request, socket, head).catch((error: unknown) => {
+      ctx.logger.error({ err: error }, 'upgrade failed');
+      socket.destroy();
+    });
+  };
+}
+
+async function handleUpgrade(
+  ctx: EngineContext,
+  deps: UpgradeDeps,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+) {
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return rejectHttp(socket, 400, 'Bad Request');
+  }
+  if (!WEBSOCKET_PATHS.has(url.pathname)) return rejectHttp(socket, 404, 'Not Found');
+  socket.on('error', ignoreError);
+  let failure: { code: ErrorCode; message?: string } | undefined;
+  const vsn = parseSerializerVersion(url.searchParams.get('vsn'));
+  if (ctx.shuttingDown) failure = { code: 'SERVER_SHUTTING_DOWN' };
+  else if (!deps.origins.allows(request.headers.origin))
+    failure = { code: 'ORIGIN_NOT_ALLOWED', message: `Origin ${request.headers.origin} may not connect` };
+  else if (!vsn) failure = { code: 'UNSUPPORTED_VERSION', message: 'vsn must be 1.0.0 or 2.0.0' };
+  let user: AuthUser | undefined;
+  let expMs = 0;
+  const token = [url.searchParams.get('access_token'), url.searchParams.get('apikey')].find((candidate) =>
+    isUserToken(ctx, candidate),
+  );
+  if (!failure && token) {
+    const check = await ctx.verifier.verify(token);
+    if (check.ok) {
+      user = ctx.userFromClaims(check.claims);
+      expMs = check.expMs;
+    } else failure = { code: check.code, message: check.message };
+  }
+  if (socket.destroyed) return;
+  socket.off('error', ignoreError);
+  deps.wss.handleUpgrade(request, socket, head, (ws) => {
+    ws.on('error', ignoreError);
+    if (!failure && ctx.shuttingDown) failure = { code: 'SERVER_SHUTTING_DOWN' };
+    if (!failure && user && ctx.sessions.countForUser(user.id) >= ctx.limits.maxConnectionsPerUser) {
+      failure = {
+        code: 'CONNECTION_LIMIT',
+        message: `Too many connections for this user (max ${ctx.limits.maxConnectionsPerUser})`,
+      };
+    }
+    if (failure) return closeSocket(ws, failure.code, failure.message);
+    const session = new Session(randomUUID(), ws, vsn ?? '2.0.0', deps.sessionDeps);
+    deps.onSession(session);
+    if (user) bindSessionUser(ctx, session, user, expMs);
+  });
+}
+
+function rejectHttp(socket: Duplex, status: number, text: string): void {
+  const body = JSON.stringify({ error: text });
+  socket.on('error', ignoreError);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
