@@ -171,6 +171,8 @@ export interface HistoryEntry {
   fields: Record<string, unknown>;
   /** Set when this version is a rollback to an earlier one. */
   rollbackOf?: number;
+  /** Set when this version deleted the record. */
+  del?: true;
 }
 
 export const rollbackRequestSchema = z.object({ c: collection, id: recordId, to: z.number().int().positive() });

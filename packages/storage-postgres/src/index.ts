@@ -1,0 +1,11 @@
+/**
+ * The Storage seam over PostgreSQL and PGlite (DESIGN §1, §5): one set of migrations, one SQL
+ * implementation, two connection layers.
+ */
+export { createPgliteStorage, createPostgresStorage } from './create-storage.ts';
+export { type MigrationSet, runMigrations, STORAGE_MIGRATIONS } from './migrations.ts';
+export { createPgSqlClient, type PgSqlClientOptions } from './pg-sql-client.ts';
+export { createPgliteSqlClient } from './pglite-sql-client.ts';
+export { inSavepoint, jsonParam, type SqlClient, type SqlRow } from './sql-client.ts';
+export { createSqlStorage, type SqlStorage, type SqlStorageOptions } from './sql-storage.ts';
+export { LOG_APPEND_LOCK_KEY } from './write-lock.ts';
