@@ -40,6 +40,8 @@ export class RedisLink {
   /** Until the first connection is ready, a failure rejects `start` instead of retrying. */
   private started = false;
   private lastError: string | undefined;
+  /** When the current socket last received bytes: a connection busy with a burst is not a dead one. */
+  private lastDataAtMs = 0;
 
   constructor(
     readonly role: string,
@@ -60,6 +62,12 @@ export class RedisLink {
     // Without an 'error' listener ioredis prints every connection error to the console.
     this.redis.on('error', (error: unknown) => {
       this.lastError = errorMessage(error);
+    });
+    this.redis.on('connect', () => {
+      this.lastDataAtMs = performance.now();
+      this.redis.stream.on('data', () => {
+        this.lastDataAtMs = performance.now();
+      });
     });
     this.redis.on('ready', () => {
       this.attempt = 0;
@@ -144,11 +152,17 @@ export class RedisLink {
     this.probeTimer = setTimeout(() => {
       this.probeTimer = undefined;
       if (!this.ready) return;
+      const sentAtMs = performance.now();
       this.redis.ping().then(
         () => {
           if (this.ready) this.scheduleProbe();
         },
-        (error: unknown) => this.recycle(`ping failed: ${errorMessage(error)}`),
+        (error: unknown) => {
+          // Queued behind a burst, the PING can time out on a live connection: bytes arriving since it
+          // was sent prove the connection alive. Only silence for the whole timeout recycles it.
+          if (this.lastDataAtMs > sentAtMs && this.ready) this.scheduleProbe();
+          else this.recycle(`ping failed: ${errorMessage(error)}`);
+        },
       );
     }, this.options.pingIntervalMs);
   }

@@ -16,7 +16,10 @@ export function uniquePrefix(label: string): string {
   return `t-${label}-${randomUUID().slice(0, 8)}:`;
 }
 
-/** Fast timings for tests (production defaults are seconds). */
+/**
+ * Fast failure detection for fault tests (production defaults are seconds). The contract suite keeps a
+ * generous command timeout, as its bursts of 1,000 pipelined publishes share two busy cores.
+ */
 export const fastTimings = {
   commandTimeoutMs: 500,
   connectTimeoutMs: 500,
@@ -31,7 +34,7 @@ export const fastTimings = {
  */
 export async function makeRedisPair(
   options: Partial<RedisBusOptions> = {},
-): Promise<BusPair & { proxy: TcpProxy; connectionNameA: string; connectionNameB: string }> {
+): Promise<BusPair & { proxy: TcpProxy; keyPrefix: string; connectionNameA: string; connectionNameB: string }> {
   const url = redisUrl();
   const keyPrefix = options.keyPrefix ?? uniquePrefix('bus');
   const connectionNameA = `${keyPrefix.replace(/:$/, '')}-a`;
@@ -43,7 +46,7 @@ export async function makeRedisPair(
     await proxy.close();
   };
   try {
-    const settings = { ...fastTimings, ...options, keyPrefix };
+    const settings = { ...fastTimings, commandTimeoutMs: 5000, ...options, keyPrefix };
     const a = await createRedisBus({
       ...settings,
       url: proxy.urlFor(url),
@@ -57,6 +60,7 @@ export async function makeRedisPair(
       a,
       b,
       proxy,
+      keyPrefix,
       connectionNameA,
       connectionNameB,
       detach: async () => proxy.cut(),

@@ -19,6 +19,8 @@ interface Pair {
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
   private mode: 'open' | 'cut' | 'paused' = 'open';
+  private refused = 0;
+  private readonly refusalWaiters = new Set<{ count: number; resolve: () => void }>();
 
   private constructor(
     private readonly server: net.Server,
@@ -58,6 +60,11 @@ export class TcpProxy {
     for (const pair of this.pairs) this.drop(pair);
   }
 
+  /** Resolves once `count` more connection attempts were refused while cut. */
+  untilRefused(count: number): Promise<void> {
+    return new Promise((resolve) => this.refusalWaiters.add({ count: this.refused + count, resolve }));
+  }
+
   pause(): void {
     this.mode = 'paused';
   }
@@ -70,17 +77,28 @@ export class TcpProxy {
     }
   }
 
-  /** Idempotent. */
+  /** Idempotent; resolves once every socket and the listening handle are released. */
   async close(): Promise<void> {
+    const sockets = [...this.pairs].flatMap((pair) => [pair.client, pair.upstream]);
     for (const pair of this.pairs) this.drop(pair);
+    await Promise.all(sockets.filter((socket) => !socket.closed).map((socket) => once(socket, 'close')));
     if (!this.server.listening) return;
     this.server.close();
     await once(this.server, 'close');
+    // 'close' of a server is emitted before libuv's close callback frees its handle (the "close
+    // callbacks" phase comes after the "check" phase), so wait one more loop iteration.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
   }
 
   private accept(client: net.Socket): void {
     if (this.mode === 'cut') {
       client.resetAndDestroy();
+      this.refused++;
+      for (const waiter of this.refusalWaiters) {
+        if (this.refused < waiter.count) continue;
+        this.refusalWaiters.delete(waiter);
+        waiter.resolve();
+      }
       return;
     }
     const upstream = net.connect(this.target.port, this.target.host);
