@@ -3,7 +3,9 @@ import { defineCollection } from './define-collection.ts';
 /**
  * Activity events (R6.1), stored structured (never as text): the readable text is rendered per
  * audience, so a supplier who may not see a field never gets its value in any wording.
- * `supplierId` null = wedding-wide (the couple and every permitted connected supplier).
+ * Who sees one: with a `supplierId`, the couple and that team (or only the team when it lives in the
+ * supplier's scope); without, the couple, plus, for a core-field event, every connected supplier the
+ * field is shared with.
  */
 export const activity = defineCollection('activity', 'supplierOrWedding', 'Activity feed events (structured)', {
   weddingId: [1, 'lww'],

@@ -36,7 +36,7 @@ export function audienceSees(directory: Directory, audience: Audience, record: R
     const owner = record.fields.supplierId;
     if (typeof owner === 'string') return owner === supplierId;
     const coreField = record.fields.coreField;
-    return !isCoreField(coreField) || directory.isShared(weddingId, supplierId, coreField);
+    return isCoreField(coreField) && directory.isShared(weddingId, supplierId, coreField);
   }
   return false;
 }
