@@ -179,7 +179,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
 
   host.onJoin(async (ctx: SyncJoinContext) => {
     if (closed) return;
-    const subscription = index.add(ctx.session, ctx.topic);
+    const subscription = index.claim(ctx.session, ctx.topic);
     try {
       const scopes = await scopesOf(ctx.topic);
       if (!index.isCurrent(subscription)) return;

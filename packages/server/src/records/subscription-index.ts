@@ -14,6 +14,8 @@ export interface Subscription {
   readonly topic: string;
   cursor: number;
   pending: Change[] | undefined;
+  /** False while only the change pump knows it (a member whose join listener has not run yet). */
+  claimed: boolean;
 }
 
 /** This node's channels with record-sync members, the log scopes they carry, and their subscriptions. */
@@ -23,10 +25,26 @@ export class SubscriptionIndex {
   private readonly scopeTopics = new Map<string, Set<string>>();
   private scopeList: string[] | undefined;
 
-  /** Registers a subscription that is resuming (holding live changes) until `finishResume`. */
-  add(session: SyncSession, topic: string): Subscription {
+  /**
+   * The subscription of a member whose join is being handled: the one the change pump opened for it
+   * meanwhile, or a new one. Either way it holds live changes until `finishResume`.
+   */
+  claim(session: SyncSession, topic: string): Subscription {
+    const existing = this.get(session.id, topic);
+    if (existing && !existing.claimed) {
+      existing.claimed = true;
+      return existing;
+    }
+    return this.add(session, topic, true);
+  }
+
+  /**
+   * Opens a subscription that holds live changes. The change pump calls it (`claimed: false`) for a
+   * channel member it meets before that member's join listener ran, so nothing sent meanwhile is lost.
+   */
+  add(session: SyncSession, topic: string, claimed: boolean): Subscription {
     this.remove(session.id, topic);
-    const subscription: Subscription = { session, topic, cursor: 0, pending: [] };
+    const subscription: Subscription = { session, topic, cursor: 0, pending: [], claimed };
     let topics = this.bySession.get(session.id);
     if (!topics) {
       topics = new Map();
