@@ -1,5 +1,6 @@
 import { BINARY_KIND } from '@wedsync/protocol';
 import { SignJWT } from 'jose';
+import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from '../src/index.ts';
 
@@ -34,7 +35,12 @@ export class Harness {
   private readonly clients: PhxClient[] = [];
 
   async start(options: Partial<RealtimeServerOptions> = {}): Promise<Started> {
-    const server = await createRealtimeServer({ jwtSecret: SECRET, rateLimit: false, ...options });
+    const server = await createRealtimeServer({
+      jwtSecret: SECRET,
+      rateLimit: false,
+      logger: pino({ level: 'silent' }),
+      ...options,
+    });
     this.servers.push(server);
     const { url, wsUrl } = await server.listen();
     return { server, url, wsUrl };
@@ -74,21 +80,30 @@ export interface Received {
 export class PhxClient {
   readonly frames: Received[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters: Array<{ match: (frame: Received) => boolean; resolve: (frame: Received) => void; from: number }> = [];
+  private waiters: Array<{ match: (frame: Received) => boolean; resolve: (frame: Received) => void; from: number }> =
+    [];
   private refCounter = 0;
 
-  private constructor(readonly socket: WebSocket) {
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  private constructor(
+    readonly socket: WebSocket,
+    readonly vsn: string | null,
+  ) {
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('error', () => {});
     socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
   }
 
-  static async connect(wsUrl: string, { token, vsn = '2.0.0', origin, waitOpen = true }: ConnectOptions = {}): Promise<PhxClient> {
+  static async connect(
+    wsUrl: string,
+    { token, vsn = '2.0.0', origin, waitOpen = true }: ConnectOptions = {},
+  ): Promise<PhxClient> {
     const url = new URL(wsUrl);
     if (vsn !== null) url.searchParams.set('vsn', vsn);
     if (token) url.searchParams.set('apikey', token);
     const socket = new WebSocket(url, origin ? { origin } : {});
-    const client = new PhxClient(socket);
+    const client = new PhxClient(socket, vsn);
     if (waitOpen) {
       await new Promise<void>((resolve, reject) => {
         socket.once('open', () => resolve());
@@ -103,7 +118,9 @@ export class PhxClient {
   }
 
   sendFrame(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown): void {
-    this.socket.send(JSON.stringify([joinRef, ref, topic, event, payload]));
+    const frame =
+      this.vsn === '2.0.0' ? [joinRef, ref, topic, event, payload] : { topic, event, payload, ref, join_ref: joinRef };
+    this.socket.send(JSON.stringify(frame));
   }
 
   /** Sends a push and resolves with its phx_reply. */
@@ -149,7 +166,11 @@ export class PhxClient {
     });
   }
 
-  waitForEvent(topic: string, event: string, options?: { includePast?: boolean; timeoutMs?: number }): Promise<Received> {
+  waitForEvent(
+    topic: string,
+    event: string,
+    options?: { includePast?: boolean; timeoutMs?: number },
+  ): Promise<Received> {
     return this.waitFor((frame) => frame.topic === topic && frame.event === event, options);
   }
 
@@ -179,7 +200,13 @@ function toReceived(value: unknown): Received {
     return { joinRef, ref, topic, event, payload };
   }
   const object = value as Record<string, any>;
-  return { joinRef: object.join_ref ?? null, ref: object.ref ?? null, topic: object.topic, event: object.event, payload: object.payload };
+  return {
+    joinRef: object.join_ref ?? null,
+    ref: object.ref ?? null,
+    topic: object.topic,
+    event: object.event,
+    payload: object.payload,
+  };
 }
 
 function decodeKind4(bytes: Buffer): Received {
@@ -191,7 +218,14 @@ function decodeKind4(bytes: Buffer): Received {
   offset += metaLength;
   const body = bytes.subarray(offset);
   const payload = encoding === 1 ? JSON.parse(body.toString('utf8')) : new Uint8Array(body);
-  return { joinRef: null, ref: null, topic, event: 'broadcast', payload: { type: 'broadcast', event, payload }, binary: true };
+  return {
+    joinRef: null,
+    ref: null,
+    topic,
+    event: 'broadcast',
+    payload: { type: 'broadcast', event, payload },
+    binary: true,
+  };
 }
 
 /** Resolves when `predicate` holds, checking on every turn of the event loop (for server-side state). */
