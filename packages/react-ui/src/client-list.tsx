@@ -111,6 +111,16 @@ export function ClientList({ clients, selectedId, onSelect, title = 'Clients' }:
                   className="ws-client__button"
                   aria-current={client.id === selectedId ? 'true' : undefined}
                   disabled={leaving}
+                  aria-label={[
+                    client.name,
+                    statusText(client, activity, nowMs),
+                    client.unreadMessages > 0
+                      ? `${client.unreadMessages} unread ${client.unreadMessages === 1 ? 'message' : 'messages'}`
+                      : '',
+                    recentlyUpdated ? 'just updated' : '',
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}
                   onClick={() => onSelect?.(client)}
                 >
                   <span
