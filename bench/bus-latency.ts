@@ -11,10 +11,9 @@
  * `--no-redis` to skip it). Options: `--messages=N`, `--rate=msgPerSecond`, `--bytes=payloadBytes`.
  */
 import { randomUUID } from 'node:crypto';
+import { createRedisBus } from '@wedsync/fanout-redis';
+import { type FanoutBus, InProcessBusHub } from '@wedsync/server';
 import { build } from 'hdr-histogram-js';
-import { createRedisBus } from '../packages/fanout-redis/src/index.ts';
-import type { FanoutBus } from '../packages/server/src/fanout/fanout-bus.ts';
-import { InProcessBusHub } from '../packages/server/src/fanout/in-process-bus.ts';
 
 interface BusPairUnderTest {
   name: string;

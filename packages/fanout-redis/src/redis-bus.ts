@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-// The seam's types; a relative import until @wedsync/server has an index that exports them.
-import type { BusHandler, BusHealth, FanoutBus } from '../../server/src/fanout/fanout-bus.ts';
+import type { BusHandler, BusHealth, FanoutBus } from '@wedsync/server';
 import { BusClosedError, BusUnavailableError, errorMessage } from './bus-errors.ts';
 import { RedisLink } from './redis-link.ts';
 

@@ -1,5 +1,5 @@
+import type { BusHealth } from '@wedsync/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BusHealth } from '../../server/src/fanout/fanout-bus.ts';
 import { collector, nextStatus } from '../../server/test/fanout-bus-contract.ts';
 import { BusUnavailableError } from '../src/index.ts';
 import { fastTimings, makeRedisPair } from './redis-fixture.ts';

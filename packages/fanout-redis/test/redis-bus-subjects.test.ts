@@ -1,5 +1,5 @@
+import type { FanoutBus } from '@wedsync/server';
 import { afterEach, expect, it } from 'vitest';
-import type { FanoutBus } from '../../server/src/fanout/fanout-bus.ts';
 import { collector } from '../../server/test/fanout-bus-contract.ts';
 import { createRedisBus } from '../src/index.ts';
 import { redisUrl, uniquePrefix } from './redis-fixture.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FanoutBus } from '../../server/src/fanout/fanout-bus.ts';
+import type { FanoutBus } from '@wedsync/server';
 import type { BusPair } from '../../server/test/fanout-bus-contract.ts';
 import { createRedisBus, type RedisBusOptions } from '../src/index.ts';
 import { TcpProxy } from './tcp-proxy.ts';
