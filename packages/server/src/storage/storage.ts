@@ -1,3 +1,4 @@
+import type { SchemaIndex } from '@wedsync/merge';
 import type {
   Change,
   Conflict,
@@ -8,7 +9,6 @@ import type {
   MutationResult,
   RecordSnapshot,
 } from '@wedsync/protocol';
-import type { SchemaIndex } from '@wedsync/merge';
 
 /**
  * The storage seam (DESIGN §1, §5): the durable, ordered change log and everything that must be
@@ -20,10 +20,19 @@ import type { SchemaIndex } from '@wedsync/merge';
  *   no change with a smaller `seq` can commit later, and there are no permanent holes that a reader
  *   waits on.
  * - A mutation is applied at most once per `(clientId, mid)`: a replay returns `duplicate` with the
- *   version and seq it got the first time; `lastMutationId` is kept in the database.
+ *   version and seq it got the first time; `lastMutationId` is kept in the database. Every
+ *   processed mid counts, also one that was rejected or conflicted: a retry needs a new mid.
  * - Every mutation of a batch is independent: one rejected mutation leaves the others applied.
+ * - Causal context (`mergeMutation` in `@wedsync/merge`): a mutation's ops apply to the record at
+ *   `base` followed by the same client's earlier mutations of that record naming the same `base`.
+ *   So a client may send several mutations of one record (one batch, or more while they are in
+ *   flight) all with one base; everything else committed after the base is concurrent and merged.
  * - Field locks are checked inside the write transaction: a write to a field (or record) locked by
- *   another holder is rejected with `FIELD_LOCKED` / `RECORD_LOCKED` naming the holder.
+ *   another user is rejected with `FIELD_LOCKED` / `RECORD_LOCKED`, `details.holder` naming them.
+ *   A user's own locks never block their writes (other tabs, offline replay after a reconnect).
+ *   Lock ownership for acquire/renew/release is by session when both sides name one, else by user.
+ * - A deleted record refuses further writes with `RECORD_NOT_FOUND`; deleting it again is `applied`
+ *   with the deleting version.
  * - Every committed version is kept as history; rollback writes a new version.
  * - Times are epoch milliseconds inside the seam; ISO 8601 strings on the wire.
  */
@@ -94,7 +103,9 @@ export interface LockRow {
   expiresAtMs: number;
 }
 
-export type LockResult = { ok: true; lock: LockRow } | { ok: false; code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow };
+export type LockResult =
+  | { ok: true; lock: LockRow }
+  | { ok: false; code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow };
 
 export interface RollbackRequest {
   scope: string;
@@ -115,9 +126,14 @@ export interface Storage {
   changesSince(scopes: readonly string[], afterSeq: number, limit: number): Promise<StoredChange[]>;
   /** The highest committed `seq` (0 when the log is empty). */
   headSeq(): Promise<number>;
-  /** The smallest `seq` still in the log for these scopes' replay (older changes were pruned). */
+  /**
+   * One more than the highest pruned `seq`: a reader at cursor `c` can replay iff `c + 1 >= oldestRetainedSeq()`.
+   */
   oldestRetainedSeq(): Promise<number>;
-  /** Deletes log entries older than `olderThanMs` (history of current records is kept). */
+  /**
+   * Deletes the longest seq-prefix of the log whose entries are all older than `olderThanMs`
+   * (history of records is kept) and returns how many were deleted.
+   */
   pruneLog(olderThanMs: number): Promise<number>;
   /** Current records of the scopes (deleted ones included with `del`), and the `seq` they are current to. */
   snapshot(scopes: readonly string[]): Promise<{ seq: number; records: StoredRecord[] }>;
@@ -134,7 +150,16 @@ export interface Storage {
   /** Deletes expired locks and returns them (so their release can be announced). */
   expireLocks(nowMs: number): Promise<LockRow[]>;
   history(c: string, id: string, options?: { limit?: number; before?: number }): Promise<HistoryEntry[]>;
-  rollback(request: RollbackRequest): Promise<{ change: StoredChange } | { error: { code: string; message: string } }>;
+  /**
+   * Writes a new version equal to version `toVersion` (R4.2), audited as a rollback by `actor`.
+   * Errors: RECORD_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN (other scope), UNKNOWN_COLLECTION,
+   * FIELD_LOCKED / RECORD_LOCKED (another user's lock on a field it changes; details.holder).
+   */
+  rollback(
+    request: RollbackRequest,
+  ): Promise<
+    { change: StoredChange } | { error: { code: string; message: string; details?: Record<string, unknown> } }
+  >;
   close(): Promise<void>;
 }
 
