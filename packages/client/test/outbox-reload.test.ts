@@ -89,7 +89,12 @@ describe.each(cases)('Outbox reload over %s (R11.1)', (_name, makeFactory) => {
     await second.outbox.close();
 
     const third = await Outbox.open({ storage: storageFor() });
-    expect(third.outbox.entries()).toEqual([]);
+    expect(third.outbox.entries().map((e) => [e.mutation.mid, e.state])).toEqual([
+      [1, 'acked'],
+      [2, 'acked'],
+      [3, 'acked'],
+    ]);
+    expect(third.outbox.progress().queued).toBe(0);
     expect(third.outbox.enqueue(draft('d')).mid).toBe(4);
     await third.outbox.close();
   });

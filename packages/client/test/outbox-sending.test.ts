@@ -75,7 +75,9 @@ describe('Outbox sending (R11.2, R15.1)', () => {
     await vi.waitFor(() => expect(sender.batches).toHaveLength(3));
     expect(sender.batches.map((b) => b.length)).toEqual([100, 100, 50]);
     expect(sender.batches.flat()).toEqual(Array.from({ length: 250 }, (_, n) => n + 1));
-    expect(storage.load()?.pending).toHaveLength(0);
+    // Acknowledged: never sent again, but kept (flagged) until the store sees their changes.
+    expect(storage.load()?.pending.filter((m) => !m.acked)).toHaveLength(0);
+    expect(storage.load()?.pending.every((m) => m.acked && m.ackedSeq !== undefined)).toBe(true);
     expect(outbox.progress()).toMatchObject({ queued: 0, sending: 0, done: 250, failed: 0 });
     expect(outbox.progress().lastSyncedAtMs).toBeGreaterThan(0);
     await outbox.close();

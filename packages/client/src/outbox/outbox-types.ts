@@ -11,6 +11,8 @@ export interface OutboxEntry {
   state: OutboxEntryState;
   /** The `seq` the server committed it at, once acknowledged. */
   ackedSeq: number | undefined;
+  /** The base it last travelled with (the server may have applied it with that base). */
+  sentBase: number | undefined;
 }
 
 /** How the outbox reaches the server for one channel topic (the store adapts a channel to this). */
@@ -68,8 +70,11 @@ export interface OutboxOptions {
   pushTimeoutMs?: number;
   retryDelays?: Partial<RetryDelays>;
   generateClientId?: () => string;
-  /** True when `later` may not travel before `earlier` is settled (its change seen). Default: same record. */
-  mustWaitFor?: (later: QueuedMutation, earlier: QueuedMutation) => boolean;
+  /**
+   * True when `later` may not travel before `earlier` (unsettled: acknowledged or earlier in the same
+   * batch) is settled, i.e. its change seen. Default: any two mutations of one record.
+   */
+  mustWaitFor?: (later: OutboxEntry, earlier: OutboxEntry) => boolean;
   /** Called just before an entry leaves the queue uncommitted (rejected or all in conflict). */
   beforeDrop?: (entry: OutboxEntry) => void;
 }

@@ -1,4 +1,5 @@
 import {
+  type FieldOp,
   MAX_MUTATIONS_PER_BATCH,
   type MutatePayload,
   type MutateReply,
@@ -23,7 +24,7 @@ import {
 
 export type * from './outbox-types.ts';
 
-const sameRecord = (a: QueuedMutation, b: QueuedMutation) => a.c === b.c && a.id === b.id;
+const sameRecord = (a: OutboxEntry, b: OutboxEntry) => a.mutation.c === b.mutation.c && a.mutation.id === b.mutation.id;
 
 /**
  * The offline queue (R11.1, R11.2, R15.1): every mutation is persisted in order before it travels,
@@ -65,7 +66,7 @@ export class Outbox {
     this.#timers = options.timers ?? systemTimers;
     this.#retryDelays = { ...DEFAULT_RETRY_DELAYS, ...options.retryDelays };
     this.#batchSize = this.#maxBatchSize;
-    this.#entries = persistence.restoredPending.map((mutation) => ({ mutation, state: 'queued', ackedSeq: undefined }));
+    this.#entries = persistence.restoredPending.map(restoreEntry);
     persistence.onSaved = () => this.#pump();
     persistence.onError = (error) => this.#listeners.emit('error', error);
   }
@@ -83,19 +84,22 @@ export class Outbox {
   enqueue(draft: Omit<QueuedMutation, 'mid' | 'createdAtMs'>): QueuedMutation {
     this.#assertOpen();
     const mutation: QueuedMutation = { ...draft, mid: this.#persistence.nextMid(), createdAtMs: this.#timers.now() };
-    this.#entries.push({ mutation, state: 'queued', ackedSeq: undefined });
+    this.#entries.push({ mutation, state: 'queued', ackedSeq: undefined, sentBase: undefined });
     this.#persistence.save(this.#document());
     this.#emitProgress();
     this.#pump();
     return mutation;
   }
 
-  /** Replaces the base and ops of an unsettled entry (after a rebase over incoming changes). */
-  update(mid: number, patch: Pick<Mutation, 'base' | 'ops'>): void {
+  /**
+   * Replaces the base and ops of an unsettled entry (after a rebase over incoming changes). Not saved
+   * until the next `persist()`, so a rebase of many entries is one save.
+   */
+  update(mid: number, patch: { base: number; ops: FieldOp[]; pinned?: boolean }): void {
     const entry = this.#entries.find((candidate) => candidate.mutation.mid === mid);
     if (!entry) return;
-    entry.mutation = { ...entry.mutation, base: patch.base, ops: patch.ops };
-    if (entry.state !== 'acked') this.#persistence.save(this.#document());
+    const { pinned: _old, ...rest } = entry.mutation;
+    entry.mutation = { ...rest, base: patch.base, ops: patch.ops, ...(patch.pinned ? { pinned: true } : {}) };
   }
 
   /** The entry's committed change was seen (its echo, or a snapshot covering it): it leaves the queue. */
@@ -103,10 +107,8 @@ export class Outbox {
     const index = this.#entries.findIndex((candidate) => candidate.mutation.mid === mid);
     if (index < 0) return false;
     const [entry] = this.#entries.splice(index, 1);
-    if (entry && entry.state !== 'acked') {
-      this.#counts.done++;
-      this.#persistence.save(this.#document());
-    }
+    if (entry && entry.state !== 'acked') this.#counts.done++;
+    this.#persistence.save(this.#document());
     this.#emitProgress();
     this.#pump();
     return true;
@@ -175,7 +177,7 @@ export class Outbox {
   }
 
   #document() {
-    const pending = this.#entries.filter((entry) => entry.state !== 'acked').map((entry) => entry.mutation);
+    const pending = this.#entries.map(saveEntry);
     return this.#persistence.document(pending, this.#cacheProvider());
   }
 
@@ -194,7 +196,11 @@ export class Outbox {
     const batch = this.#nextBatch();
     if (!batch) return;
     const sender = this.#senders.get(batch[0]!.mutation.topic)!;
-    for (const entry of batch) entry.state = 'sending';
+    for (const entry of batch) {
+      entry.state = 'sending';
+      entry.sentBase = entry.mutation.base;
+    }
+    this.#persistence.save(this.#document());
     this.#inFlight = batch;
     this.#emitProgress();
     const payload: MutatePayload = { clientId: this.clientId, mutations: batch.map((entry) => toWire(entry.mutation)) };
@@ -223,7 +229,7 @@ export class Outbox {
       if (entry.state !== 'queued' || m.topic !== head.mutation.topic || batch.length >= limit) break;
       if (m.mid > this.#persistence.persistedMid) break;
       const earlier = this.#entries.slice(0, headIndex).concat(batch);
-      if (earlier.some((other) => mustWaitFor(m, other.mutation))) break;
+      if (earlier.some((other) => mustWaitFor(entry, other))) break;
       batch.push(entry);
     }
     return batch.length > 0 ? batch : null;
@@ -354,6 +360,22 @@ export class Outbox {
   #assertOpen(): void {
     if (this.#closed) throw new Error('The outbox is closed');
   }
+}
+
+function saveEntry(entry: OutboxEntry): QueuedMutation {
+  const { acked: _acked, ackedSeq: _ackedSeq, sentBase: _sentBase, ...mutation } = entry.mutation;
+  return {
+    ...mutation,
+    ...(entry.state === 'acked' ? { acked: true as const } : {}),
+    ...(entry.ackedSeq !== undefined ? { ackedSeq: entry.ackedSeq } : {}),
+    ...(entry.sentBase !== undefined ? { sentBase: entry.sentBase } : {}),
+  };
+}
+
+/** A saved entry that was sending when the page went away is queued again (same mid: replay-safe). */
+function restoreEntry(saved: QueuedMutation): OutboxEntry {
+  const { acked, ackedSeq, sentBase, ...mutation } = saved;
+  return { mutation, state: acked ? 'acked' : 'queued', ackedSeq, sentBase };
 }
 
 function toWire(mutation: QueuedMutation): Mutation {

@@ -6,6 +6,19 @@ export interface QueuedMutation extends Mutation {
   topic: string;
   /** When the user made the change (epoch ms). */
   createdAtMs: number;
+  /**
+   * The base stays where the user made the edit: a `manual` field it sets was changed by someone else
+   * since, and the server must see that to report the conflict (R4.2). Never sent on the wire.
+   */
+  pinned?: true;
+  /**
+   * Saved delivery state: the server acknowledged it (at `ackedSeq`, when known) but its change was not
+   * seen yet, so it must not travel again and stays in the view until that change arrives; and the
+   * base it last travelled with. Never sent on the wire.
+   */
+  acked?: true;
+  ackedSeq?: number;
+  sentBase?: number;
 }
 
 /** A server-confirmed record as cached across reloads, with the channel it came from. */
@@ -35,7 +48,7 @@ export interface PersistedSyncState {
   clientId: string;
   /** The last mutation id handed out; ids are strictly increasing and never reused. */
   lastMid: number;
-  /** Mutations not yet acknowledged by the server, oldest first. */
+  /** Mutations whose change was not seen yet (acknowledged ones flagged `acked`), oldest first. */
   pending: QueuedMutation[];
   /** Per channel topic: the last `seq` whose change is reflected in `records`. */
   lastSeq: Record<string, number>;

@@ -1,0 +1,363 @@
+import { compileSchemas, type SchemaIndex } from '@wedsync/merge';
+import type {
+  ChangesPayload,
+  CollectionSchema,
+  FieldOp,
+  MutationResult,
+  ResyncPayload,
+  SyncJoinConfig,
+} from '@wedsync/protocol';
+import type { Timers } from '../debounce/timers.ts';
+import { Outbox } from '../outbox/outbox.ts';
+import type { ConflictEvent, OutboxEntry, OutboxOptions, RejectedEvent } from '../outbox/outbox-types.ts';
+import type { QueueStorage } from '../outbox/queue-storage.ts';
+import { ConfirmedRecords } from './confirmed-records.ts';
+import { applyChange, applyResync, type InboundContext, withdrawEntry } from './inbound-sync.ts';
+import { appendOp, collectionOf, createOps, fieldOf, removeOp, setOps, textOps } from './mutation-ops.ts';
+import { computeView, diffViews, toRecordView, type ViewState } from './record-view.ts';
+import { mustWaitFor } from './send-order.ts';
+import {
+  type ChangeSource,
+  type RecordChangeInfo,
+  type RecordView,
+  recordKey,
+  StoreError,
+  type StoreListener,
+} from './store-types.ts';
+
+export interface RecordStoreOptions {
+  /** Where the queue and the confirmed records live across reloads (R11.1). */
+  storage: QueueStorage;
+  /** Collections with their field names, ids and kinds (R12.2). */
+  schemas: readonly CollectionSchema[] | SchemaIndex;
+  /** Topic of records created without an explicit one. */
+  defaultTopic?: string;
+  timers?: Timers;
+  outbox?: Pick<OutboxOptions, 'batchSize' | 'pushTimeoutMs' | 'retryDelays' | 'generateClientId'>;
+  /** Receives unexpected failures (a change that does not apply, a listener that throws). Default console.error. */
+  onError?: (error: unknown) => void;
+}
+
+export interface MutationOptions {
+  /** The channel topic of a record this store does not know yet. */
+  topic?: string;
+}
+
+interface ChangeMeta {
+  by?: string;
+  at?: string;
+  v?: number;
+}
+
+/**
+ * The client record store (R3, R4.2, R11): per collection, records keyed by id holding the
+ * server-confirmed state and the optimistic view (confirmed + pending mutations in order). Edits are
+ * addressed by field name and travel by field id; they are queued in the outbox at once (optimistic),
+ * and the view is corrected by what the server commits, refuses or reports as a conflict.
+ */
+export class RecordStore implements InboundContext {
+  readonly schemas: SchemaIndex;
+  readonly confirmed: ConfirmedRecords;
+  readonly outbox: Outbox;
+  readonly #options: RecordStoreOptions;
+  readonly #views = new Map<string, ViewState | null>();
+  readonly #listeners = new Set<StoreListener>();
+  readonly #dropped = new Map<number, ViewState | null>();
+  readonly #snapshotRequests = new Map<string, () => void>();
+  #collecting: RecordChangeInfo[] | null = null;
+
+  static async open(options: RecordStoreOptions): Promise<RecordStore> {
+    const schemas = 'collection' in options.schemas ? options.schemas : compileSchemas(options.schemas);
+    let store: RecordStore | undefined;
+    const { outbox, cache } = await Outbox.open({
+      ...options.outbox,
+      storage: options.storage,
+      ...(options.timers ? { timers: options.timers } : {}),
+      mustWaitFor: (later, earlier) => mustWaitFor(schemas, later, earlier),
+      beforeDrop: (entry) => {
+        if (store) store.#beforeDrop(entry);
+      },
+    });
+    store = new RecordStore(options, schemas, outbox, new ConfirmedRecords(cache));
+    return store;
+  }
+
+  private constructor(options: RecordStoreOptions, schemas: SchemaIndex, outbox: Outbox, confirmed: ConfirmedRecords) {
+    this.#options = options;
+    this.schemas = schemas;
+    this.outbox = outbox;
+    this.confirmed = confirmed;
+    outbox.setCacheProvider(() => this.confirmed.toCache());
+    outbox.on('acked', ({ mutation, result }) => this.#onAcked(mutation.topic, mutation.mid, result));
+    outbox.on('rejected', (event: RejectedEvent) => this.#afterDrop(event.mutation.mid, event.mutation));
+    outbox.on('conflict', (event: ConflictEvent) => {
+      if (!event.applied) this.#afterDrop(event.mutation.mid, event.mutation);
+    });
+    // Acknowledged before the reload and already covered by the saved state.
+    for (const entry of [...outbox.entries()]) this.#onAcked(entry.mutation.topic, entry.mutation.mid, undefined);
+  }
+
+  get clientId(): string {
+    return this.outbox.clientId;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** The optimistic view of one record, or undefined when it does not exist (or is deleted). */
+  record(c: string, id: string): RecordView | undefined {
+    const collection = collectionOf(this.schemas, c);
+    const state = this.#view(recordKey(c, id));
+    return state ? toRecordView(collection, state) : undefined;
+  }
+
+  /** Every existing record of a collection (optionally filtered), ordered by id. */
+  query(c: string, predicate?: (record: RecordView) => boolean): RecordView[] {
+    const collection = collectionOf(this.schemas, c);
+    const keys = new Set(this.confirmed.keysOfCollection(c));
+    for (const entry of this.outbox.entries()) if (entry.mutation.c === c) keys.add(recordKey(c, entry.mutation.id));
+    const records: RecordView[] = [];
+    for (const key of keys) {
+      const state = this.#view(key);
+      if (!state) continue;
+      const view = toRecordView(collection, state);
+      if (!predicate || predicate(view)) records.push(view);
+    }
+    return records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Called with every batch of visible record changes; returns the unsubscribe function. */
+  subscribe(listener: StoreListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** The last `seq` applied on a channel (saved with the queue); undefined before its first sync. */
+  lastSeq(topic: string): number | undefined {
+    return this.confirmed.lastSeq(topic);
+  }
+
+  /** What to put in `config.sync` when (re)joining `topic`: resume after `lastSeq`, or ask for a snapshot. */
+  joinConfig(topic: string): SyncJoinConfig {
+    const since = this.confirmed.lastSeq(topic);
+    return since === undefined ? { snapshot: true } : { since };
+  }
+
+  // ---- editing (R4.2, R11.1, R12.2) ----------------------------------------------------------
+
+  /** Gives a field a new value (lww/manual: replaces it; text: the minimal edit). Returns the mid, or null if unchanged. */
+  set(c: string, id: string, fieldName: string, value: unknown, options: MutationOptions = {}): number | null {
+    const collection = collectionOf(this.schemas, c);
+    const field = fieldOf(collection, fieldName);
+    return this.#mutate(c, id, setOps(collection, field, value, this.#fields(c, id)), options);
+  }
+
+  /** Replaces a text field's content by the edit from the current optimistic text (OT-merged, R4.2). */
+  editText(c: string, id: string, fieldName: string, newText: string, options: MutationOptions = {}): number | null {
+    const collection = collectionOf(this.schemas, c);
+    const field = fieldOf(collection, fieldName);
+    return this.#mutate(c, id, textOps(collection, field, newText, this.#fields(c, id)), options);
+  }
+
+  /** Appends an item with a caller-chosen unique id to a list field (concurrent appends are all kept). */
+  append(
+    c: string,
+    id: string,
+    fieldName: string,
+    itemId: string,
+    value: unknown,
+    options: MutationOptions = {},
+  ): number {
+    const collection = collectionOf(this.schemas, c);
+    return this.#mutate(c, id, [appendOp(collection, fieldOf(collection, fieldName), itemId, value)], options)!;
+  }
+
+  /** Removes the item with this id from a list field (absent: no-op on the server). */
+  remove(c: string, id: string, fieldName: string, itemId: string, options: MutationOptions = {}): number {
+    const collection = collectionOf(this.schemas, c);
+    return this.#mutate(c, id, [removeOp(collection, fieldOf(collection, fieldName), itemId)], options)!;
+  }
+
+  /** Creates a record with initial values by field name. Refuses an id that already exists. */
+  create(c: string, id: string, values: Record<string, unknown>, options: MutationOptions = {}): number {
+    const collection = collectionOf(this.schemas, c);
+    if (this.#view(recordKey(c, id))) throw new StoreError('VALIDATION_FAILED', `Record ${c}/${id} already exists`);
+    return this.#mutate(c, id, createOps(collection, values), options, false, true)!;
+  }
+
+  delete(c: string, id: string, options: MutationOptions = {}): number {
+    collectionOf(this.schemas, c);
+    return this.#mutate(c, id, [], options, true)!;
+  }
+
+  // ---- inbound sync --------------------------------------------------------------------------
+
+  /** A `sync_changes` frame: applied in `seq` order; `seq` at or below the channel's lastSeq is ignored (dedupe). */
+  applyChanges(topic: string, payload: ChangesPayload): void {
+    const changes = [...(payload?.changes ?? [])].sort((a, b) => a.seq - b.seq);
+    this.#batch(() => {
+      for (const change of changes) {
+        if (change.seq <= (this.confirmed.lastSeq(topic) ?? 0)) continue;
+        const key = recordKey(change.c, change.id);
+        const own = change.cid === this.clientId;
+        this.#track([key], own ? 'local' : 'remote', { by: change.by, at: change.at, v: change.v }, () => {
+          applyChange(this, topic, change);
+          this.confirmed.setLastSeq(topic, change.seq);
+        });
+      }
+    });
+    this.outbox.markSynced();
+    this.outbox.persist();
+  }
+
+  /** A `sync_resync` frame or a snapshot reply: replaces the channel's confirmed state, keeps pending edits. */
+  applyResync(topic: string, payload: ResyncPayload): void {
+    const keys = new Set(this.confirmed.keysOfTopic(topic));
+    for (const record of payload?.records ?? []) keys.add(recordKey(record.c, record.id));
+    for (const entry of this.outbox.entries()) {
+      if (entry.mutation.topic === topic) keys.add(recordKey(entry.mutation.c, entry.mutation.id));
+    }
+    this.#batch(() => this.#track([...keys], 'resync', {}, () => applyResync(this, topic, payload)));
+    this.outbox.markSynced();
+    this.outbox.persist();
+  }
+
+  /** Unsettled outbox entries of one record, oldest first. */
+  pendingOf(key: string): OutboxEntry[] {
+    return this.outbox.entries().filter((entry) => recordKey(entry.mutation.c, entry.mutation.id) === key);
+  }
+
+  /** Registers how to fetch a snapshot of a channel (the channel binding does). */
+  setSnapshotRequester(topic: string, request: (() => void) | undefined): void {
+    if (request) this.#snapshotRequests.set(topic, request);
+    else this.#snapshotRequests.delete(topic);
+  }
+
+  requestSnapshot(topic: string): void {
+    this.#snapshotRequests.get(topic)?.();
+  }
+
+  reportError(error: unknown): void {
+    (this.#options.onError ?? ((e: unknown) => console.error('[wedsync/store]', e)))(error);
+  }
+
+  /** Stops the outbox; the queue and cache stay saved. */
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    this.#snapshotRequests.clear();
+    await this.outbox.close();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #fields(c: string, id: string): Record<string, unknown> {
+    return this.#view(recordKey(c, id))?.fields ?? {};
+  }
+
+  #view(key: string): ViewState | null {
+    if (this.#views.has(key)) return this.#views.get(key)!;
+    const [c = '', id = ''] = key.split('\u0000');
+    const collection = this.schemas.collection(c);
+    const pending = this.pendingOf(key).map((entry) => entry.mutation);
+    const state = collection ? computeView(collection, c, id, this.confirmed.get(key), pending) : null;
+    this.#views.set(key, state);
+    return state;
+  }
+
+  #mutate(c: string, id: string, ops: FieldOp[], options: MutationOptions, del = false, create = false): number | null {
+    if (ops.length === 0 && !del && !create) return null;
+    const key = recordKey(c, id);
+    const confirmed = this.confirmed.get(key);
+    const topic = options.topic ?? this.#view(key)?.topic ?? confirmed?.topic ?? this.#options.defaultTopic;
+    if (!topic) throw new StoreError('VALIDATION_FAILED', `No channel topic for new record ${c}/${id}`);
+    let mid = 0;
+    this.#batch(() =>
+      this.#track([key], 'local', {}, () => {
+        const base = confirmed?.v ?? 0;
+        mid = this.outbox.enqueue({ topic, c, id, base, ops, ...(del ? { del: true as const } : {}) }).mid;
+      }),
+    );
+    return mid;
+  }
+
+  /** An acknowledgement whose change this channel has already passed (a snapshot covered it): settle. */
+  #onAcked(topic: string, mid: number, result: MutationResult | undefined): void {
+    const entry = this.outbox.entries().find((candidate) => candidate.mutation.mid === mid);
+    if (!entry || entry.state !== 'acked') return;
+    const seq = result && 'seq' in result ? result.seq : entry.ackedSeq;
+    const lastSeq = this.confirmed.lastSeq(topic);
+    if (seq === undefined || lastSeq === undefined || seq > lastSeq) return;
+    const { c, id } = entry.mutation;
+    this.#batch(() => this.#track([recordKey(c, id)], 'remote', {}, () => this.outbox.settle(mid)));
+  }
+
+  #beforeDrop(entry: OutboxEntry): void {
+    const key = recordKey(entry.mutation.c, entry.mutation.id);
+    this.#dropped.set(entry.mutation.mid, this.#view(key));
+    withdrawEntry(this, entry);
+  }
+
+  #afterDrop(mid: number, mutation: { c: string; id: string }): void {
+    const before = this.#dropped.get(mid);
+    this.#dropped.delete(mid);
+    const key = recordKey(mutation.c, mutation.id);
+    this.#views.delete(key);
+    const collection = this.schemas.collection(mutation.c);
+    if (!collection) return;
+    this.#batch(() => this.#collect(collection, key, before ?? null, this.#view(key), 'undo', {}));
+    this.outbox.persist();
+  }
+
+  /** Runs `work`, then tells listeners once about everything it changed. */
+  #batch(work: () => void): void {
+    if (this.#collecting) {
+      work();
+      return;
+    }
+    this.#collecting = [];
+    try {
+      work();
+    } finally {
+      const changes = this.#collecting;
+      this.#collecting = null;
+      if (changes.length > 0) this.#emit(changes);
+    }
+  }
+
+  #track(keys: string[], source: ChangeSource, meta: ChangeMeta, work: () => void): void {
+    const before = keys.map((key) => this.#view(key));
+    work();
+    keys.forEach((key, index) => {
+      this.#views.delete(key);
+      const collection = this.schemas.collection(key.split('\u0000')[0] ?? '');
+      if (collection) this.#collect(collection, key, before[index] ?? null, this.#view(key), source, meta);
+    });
+  }
+
+  #collect(
+    collection: NonNullable<ReturnType<SchemaIndex['collection']>>,
+    key: string,
+    before: ViewState | null,
+    after: ViewState | null,
+    source: ChangeSource,
+    meta: ChangeMeta,
+  ): void {
+    const fields = diffViews(collection, before, after);
+    const created = before === null && after !== null;
+    const deleted = before !== null && after === null;
+    if (fields.length === 0 && !created && !deleted) return;
+    const [c = '', id = ''] = key.split('\u0000');
+    this.#collecting?.push({ c, id, source, ...meta, created, deleted, fields });
+  }
+
+  #emit(changes: RecordChangeInfo[]): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(changes);
+      } catch (error) {
+        this.reportError(error);
+      }
+    }
+  }
+}
