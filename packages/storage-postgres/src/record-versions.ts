@@ -55,8 +55,10 @@ export class WorkingRecords {
     let baseFields: Fields = {};
     const committed: CommittedVersion[] = [];
     if (base < record.storedVersion) {
+      // Full fields only of the base version: a long offline gap may span many versions.
       const rows = await this.tx.query<HistoryRow>(
-        `SELECT ${HISTORY_COLUMNS} FROM sync_history WHERE c = $1 AND id = $2 AND v >= $3 AND v <= $4 ORDER BY v`,
+        `SELECT ${HISTORY_COLUMNS.replace('fields', "CASE WHEN v = $3 THEN fields ELSE '{}'::jsonb END AS fields")}
+           FROM sync_history WHERE c = $1 AND id = $2 AND v >= $3 AND v <= $4 ORDER BY v`,
         [record.c, record.id, base, record.storedVersion],
       );
       for (const row of rows) {

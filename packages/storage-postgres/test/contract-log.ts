@@ -83,12 +83,14 @@ export function describeLog(get: () => SqlStorage, load: { concurrentCommits: nu
 
       const committer = async (index: number) => {
         for (let n = 0; n < perCommitter; n++) {
-          const record = `hot-${(index + n) % 5}`;
-          const batch = n % 3 === 0 ? 2 : 1;
+          // Records hot-0/2/4 live in SCOPE, hot-1/3 in OTHER. Every third request writes two records,
+          // in opposite orders from odd and even writers (record locks must not deadlock).
+          const pair = index % 2 === 0 ? ['hot-0', 'hot-2'] : ['hot-2', 'hot-0'];
+          const records = n % 3 === 0 ? pair : [`hot-${(index + n) % 5}`];
           const { changes } = await commit(storage, {
             clientId: `writer-${index}`,
-            scope: record.endsWith('1') || record.endsWith('3') ? OTHER : SCOPE,
-            mutations: Array.from({ length: batch }, (_, k) =>
+            scope: records[0] === 'hot-1' || records[0] === 'hot-3' ? OTHER : SCOPE,
+            mutations: records.map((record, k) =>
               mutation(n * 2 + k + 1, record, 0, [{ k: 'add', f: F.tags, id: `${index}-${n}-${k}`, v: index }]),
             ),
           });
