@@ -1,0 +1,9 @@
+// React bindings of @wedsync/client (DESIGN §6): a provider and hooks. Visual pieces live in
+// @wedsync/react-ui and take what these hooks return as props.
+export { RealtimeProvider, type RealtimeProviderProps, useRealtimeClient } from './realtime-context.tsx';
+export { useBroadcast } from './use-broadcast.ts';
+export { type ChannelHandle, useChannel } from './use-channel.ts';
+export { useConnectionStatus } from './use-connection-status.ts';
+export { useIdle } from './use-idle.ts';
+export { useOnline } from './use-online.ts';
+export { type PresencePeer, presencePeers, usePresence } from './use-presence.ts';

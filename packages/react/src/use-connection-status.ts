@@ -1,0 +1,14 @@
+import type { ConnectionStatus } from '@wedsync/client';
+import { useCallback, useSyncExternalStore } from 'react';
+import { useRealtimeClient } from './realtime-context.tsx';
+
+/**
+ * The SDK's connection status (R1.5): state, reason, attempt, next retry time, latency. Re-renders on
+ * every change; the snapshot is the client's own frozen object, so unchanged status means no render.
+ */
+export function useConnectionStatus(): ConnectionStatus {
+  const client = useRealtimeClient();
+  const subscribe = useCallback((onChange: () => void) => client.onStatus(onChange), [client]);
+  const read = useCallback(() => client.status, [client]);
+  return useSyncExternalStore(subscribe, read, read);
+}
