@@ -13,7 +13,7 @@ export interface WebSocketLike {
   binaryType: string;
   onopen: Handler<unknown> | null;
   onclose: Handler<{ code: number; reason: string | { toString(): string } }> | null;
-  onerror: Handler<{ message?: string; error?: unknown }> | null;
+  onerror: Handler<unknown> | null;
   onmessage: Handler<{ data: unknown }> | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -57,7 +57,8 @@ export class WebSocketTransport {
     };
     // Keep an error handler even after detaching: `ws` throws on an 'error' event nobody listens to.
     this.socket.onerror = (event) => {
-      const message = event?.message ?? (event?.error instanceof Error ? event.error.message : undefined);
+      const { message: text, error } = (event ?? {}) as { message?: unknown; error?: unknown };
+      const message = text ?? (error instanceof Error ? error.message : undefined);
       if (typeof message === 'string') this.lastError = message;
     };
     this.socket.onclose = (event) => {
