@@ -33,3 +33,14 @@ export { createRealtimeServer } from './realtime-server.ts';
 export type { SessionInfo } from './session/session-info.ts';
 export type { HealthCheck } from './transport/http-routes.ts';
 export { WEBSOCKET_PATHS } from './transport/upgrade-handler.ts';
+export type {
+  Actor,
+  CommitRequest,
+  CommitResult,
+  LockRow,
+  Storage,
+  StoredChange,
+  StoredRecord,
+} from './storage/storage.ts';
+export { attachRecordSync, LOG_HINT_SUBJECT, type RecordSync, type RecordSyncOptions } from './records/record-sync.ts';
+export type { RecordSyncHooks } from './records/record-sync-hooks.ts';

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { createRedisBus, createRedisRateLimiter } from '@wedsync/fanout-redis';
+import {
+  attachRecordSync,
+  createRealtimeServer,
+  type FanoutBus,
+  InProcessBusHub,
+  type RealtimeServer,
+  type RecordSync,
+  type Storage,
+} from '@wedsync/server';
+import { createPgliteStorage, createPostgresStorage } from '@wedsync/storage-postgres';
+import { seedPeople, seedWorld, WeddingModel, weddingSchemas } from '@wedsync/wedding';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { registerApiRoutes } from './api-routes.ts';
+import type { AppConfig } from './app-config.ts';
+import { registerDevLoginRoutes } from './dev-login-routes.ts';
+import { loadOrCreateDevSecret } from './dev-secret.ts';
+import { followModel } from './model-follower.ts';
+
+export interface AppServer {
+  readonly url: string;
+  readonly port: number;
+  readonly realtime: RealtimeServer;
+  readonly sync: RecordSync;
+  readonly storage: Storage;
+  readonly model: WeddingModel;
+  close(): Promise<void>;
+}
+
+/**
+ * The deployable (DESIGN §6): configuration → storage (PGlite or PostgreSQL) → bus (in-process or
+ * Redis) → the generic engine with the wedding rules as hooks → record sync → seed → HTTP API → web app.
+ */
+export async function startAppServer(config: AppConfig): Promise<AppServer> {
+  const logger = pino({ level: config.LOG_LEVEL });
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    const jwtSecret =
+      config.JWT_SECRET ??
+      (config.JWKS_URL && config.isProduction ? undefined : await loadOrCreateDevSecret(config.DATA_DIR));
+    const storage = config.DATABASE_URL
+      ? await createPostgresStorage({ connectionString: config.DATABASE_URL })
+      : await createPgliteStorage({ dataDir: join(config.DATA_DIR, 'pglite') });
+    cleanups.push(() => storage.close());
+    await storage.migrate();
+
+    const bus: FanoutBus = config.REDIS_URL
+      ? await createRedisBus({ url: config.REDIS_URL })
+      : new InProcessBusHub().createBus();
+    cleanups.push(() => bus.close());
+    const rateLimit = config.REDIS_URL
+      ? await createRedisRateLimiter({
+          url: config.REDIS_URL,
+          points: config.RATE_LIMIT_POINTS,
+          durationMs: config.RATE_LIMIT_DURATION_MS,
+        })
+      : { points: config.RATE_LIMIT_POINTS, durationMs: config.RATE_LIMIT_DURATION_MS };
+    if ('close' in rateLimit) cleanups.push(() => rateLimit.close());
+
+    const model = new WeddingModel();
+    await seedWorld(storage, { nowMs: Date.now() });
+    // Fastify's generic logger type differs from pino's; the instance is the same pino logger.
+    const app = Fastify({ loggerInstance: logger, bodyLimit: 256 * 1024 }) as unknown as FastifyInstance;
+    const realtime = await createRealtimeServer({
+      app,
+      jwtSecret,
+      jwksUrl: config.JWKS_URL,
+      bus,
+      logger,
+      hooks: model.realtimeHooks(),
+      heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+      allowedOrigins: config.ALLOWED_ORIGINS,
+      rateLimit,
+      maxConnectionsPerUser: config.MAX_CONNECTIONS_PER_USER,
+      healthChecks: { storage: async () => ({ ok: (await storage.headSeq()) >= 0 }) },
+    });
+    cleanups.push(() => realtime.close());
+    const follower = await followModel({ model, storage, realtime, logger });
+    cleanups.push(() => follower.close());
+    const sync = await attachRecordSync(realtime, {
+      storage,
+      schemas: weddingSchemas,
+      hooks: model.recordSyncHooks(),
+      retentionMs: config.LOG_RETENTION_DAYS * 86_400_000,
+    });
+    cleanups.push(() => sync.close());
+
+    registerDevLoginRoutes(app, {
+      people: seedPeople,
+      jwtSecret: jwtSecret ?? '',
+      enabled: !config.isProduction && jwtSecret !== undefined,
+    });
+    registerApiRoutes(app, { model, realtime, storage, jwtSecret, jwksUrl: config.JWKS_URL });
+    const webDist = resolve(config.WEB_DIST_DIR ?? 'apps/web/dist');
+    if (existsSync(join(webDist, 'index.html'))) {
+      await app.register(fastifyStatic, { root: webDist, wildcard: false });
+      app.setNotFoundHandler((request, reply) =>
+        request.method === 'GET' && !request.url.startsWith('/api/')
+          ? reply.sendFile('index.html')
+          : reply.code(404).send({ error: { code: 'RECORD_NOT_FOUND', message: 'Not found' } }),
+      );
+    }
+    const listening = await realtime.listen({ port: config.PORT, host: config.HOST });
+    return { url: listening.url, port: listening.port, realtime, sync, storage, model, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
