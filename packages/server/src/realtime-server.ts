@@ -119,7 +119,9 @@ export interface RealtimeServer {
    * is called per member; members for which it returns undefined are skipped, and each distinct returned
    * object is serialised once (per-audience projection). Returns the number of frames queued.
    */
-  deliverLocal(topic: string, event: string, payloadFor: unknown | ((session: SessionInfo) => unknown)): number;
+  deliverLocal(topic: string, event: string, payloadFor: (session: SessionInfo) => unknown): number;
+  /** The same payload to every local member of `topic`, serialised once. */
+  deliverLocal(topic: string, event: string, payload: unknown): number;
   /** This node's members of `topic` (canonical or `realtime:` form). */
   localMembers(topic: string): SessionInfo[];
 }
@@ -174,7 +176,6 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     session.close('HEARTBEAT_TIMEOUT', `No message for ${2 * ctx.limits.heartbeatIntervalMs} ms`);
   });
   const presenceTimer = setInterval(() => ctx.presence.heartbeat(), ctx.limits.presenceHeartbeatMs);
-  presenceTimer.unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -228,7 +229,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     onDisconnect: (listener) => addListener(ctx.disconnectListeners, listener),
     publishToTopic: (topic, event, payload, publishOptions) =>
       ctx.delivery.publish(stripSupabasePrefix(topic), event, payload, publishOptions?.excludeSessionId),
-    deliverLocal(topic, event, payloadFor) {
+    deliverLocal(topic: string, event: string, payloadFor: unknown) {
       const canonical = stripSupabasePrefix(topic);
       if (typeof payloadFor !== 'function') return ctx.delivery.deliverLocal(canonical, event, payloadFor);
       const project = payloadFor as (session: SessionInfo) => unknown;

@@ -45,7 +45,12 @@ describe('R1.1 asymmetric tokens via a JWKS endpoint', () => {
     const ecClient = await harness.connect(wsUrl, { token: await sign(ecKey, 'ES256', 'ec-1', 'ec-user') });
     expect((await rsaClient.join('realtime:room')).payload.status).toBe('ok');
     expect((await ecClient.join('realtime:room')).payload.status).toBe('ok');
-    expect(server.localMembers('room').map((member) => member.user.id).sort()).toEqual(['ec-user', 'rsa-user']);
+    expect(
+      server
+        .localMembers('room')
+        .map((member) => member.user.id)
+        .sort(),
+    ).toEqual(['ec-user', 'rsa-user']);
     expect(jwksRequests).toBeGreaterThan(0);
   });
 
@@ -59,7 +64,11 @@ describe('R1.1 asymmetric tokens via a JWKS endpoint', () => {
 
   it('R1.1 refuses HS256 when only a JWKS is configured (no algorithm confusion)', async () => {
     const { wsUrl } = await harness.start({ jwtSecret: undefined, jwksUrl });
-    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(new TextEncoder().encode('k'.repeat(32)));
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('k'.repeat(32)));
     const client = await harness.connect(wsUrl, { token: hs });
     expect(parseErrorReason((await client.closed).reason).code).toBe('TOKEN_ALG_NOT_ALLOWED');
   });

@@ -88,7 +88,8 @@ describe('R1.1 tokens in the join payload (Supabase access_token)', () => {
     const { wsUrl } = await harness.start();
     const client = await harness.connect(wsUrl, { token: await signToken('u1') });
     const forged = await signToken('u1', { secret: new TextEncoder().encode('x'.repeat(40)) });
-    const codeOf = async (token: string) => parseErrorReason((await client.join('realtime:room', { access_token: token })).payload.response).code;
+    const codeOf = async (token: string) =>
+      parseErrorReason((await client.join('realtime:room', { access_token: token })).payload.response).code;
     expect(await codeOf(forged)).toBe('TOKEN_INVALID');
     expect(await codeOf(await signToken('u1', { expiresInSec: -5 }))).toBe('TOKEN_EXPIRED');
     expect(await codeOf(await signToken('someone-else'))).toBe('TOKEN_INVALID');

@@ -15,7 +15,9 @@ describe('R14.1 per-user connection cap', () => {
     const closed = await third.closed;
     expect(closed.code).toBe(CLOSE_CODES.CONNECTION_LIMIT.code);
     expect(parseErrorReason(closed.reason).code).toBe('CONNECTION_LIMIT');
-    expect((await (await harness.connect(wsUrl, { token: await signToken('bob') })).heartbeat()).payload.status).toBe('ok');
+    expect((await (await harness.connect(wsUrl, { token: await signToken('bob') })).heartbeat()).payload.status).toBe(
+      'ok',
+    );
 
     first.close();
     await until(() => server.sessionCount === 2);

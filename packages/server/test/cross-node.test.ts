@@ -55,7 +55,11 @@ describe('R3/R4.3 several nodes over one bus', () => {
     const [a, b, c] = clients.map(({ client }) => client) as [PhxClient, PhxClient, PhxClient];
     const atB = b.waitForEvent(TOPIC, 'broadcast');
     const atC = c.waitForEvent(TOPIC, 'broadcast');
-    a.sendFrame(clients[0]!.joinRef, a.nextRef(), TOPIC, 'broadcast', { type: 'broadcast', event: 'hello', payload: { from: 'a' } });
+    a.sendFrame(clients[0]!.joinRef, a.nextRef(), TOPIC, 'broadcast', {
+      type: 'broadcast',
+      event: 'hello',
+      payload: { from: 'a' },
+    });
     expect((await atB).payload.payload).toEqual({ from: 'a' });
     expect((await atC).payload.payload).toEqual({ from: 'a' });
 
@@ -70,7 +74,13 @@ describe('R3/R4.3 several nodes over one bus', () => {
 
   it('R4.3 presence is one consistent view on every node, including a late joiner', async () => {
     const { nodes, clients } = await threeNodes();
-    for (const { client, joinRef } of clients) await client.push(TOPIC, 'presence', { type: 'presence', event: 'track', payload: { status: 'active' } }, joinRef);
+    for (const { client, joinRef } of clients)
+      await client.push(
+        TOPIC,
+        'presence',
+        { type: 'presence', event: 'track', payload: { status: 'active' } },
+        joinRef,
+      );
     for (const { client } of clients) await until(() => presenceKeys(client).join() === 'ann,bob,cat');
 
     const late = await harness.connect(nodes[2]!.wsUrl, { token: await signToken('dan') });
@@ -78,14 +88,21 @@ describe('R3/R4.3 several nodes over one bus', () => {
     await until(() => presenceKeys(late).join() === 'ann,bob,cat');
 
     clients[1]!.client.terminate();
-    for (const client of [clients[0]!.client, clients[2]!.client, late]) await until(() => presenceKeys(client).join() === 'ann,cat');
+    for (const client of [clients[0]!.client, clients[2]!.client, late])
+      await until(() => presenceKeys(client).join() === 'ann,cat');
   });
 
   it('R4.3 a node that stops heartbeating has its members removed within the TTL (no ghosts) and restored on return', async () => {
     const presenceHeartbeatMs = 40;
     const presenceTtlMs = 120;
     const { buses, clients } = await threeNodes(presenceHeartbeatMs, presenceTtlMs);
-    for (const { client, joinRef } of clients) await client.push(TOPIC, 'presence', { type: 'presence', event: 'track', payload: { status: 'active' } }, joinRef);
+    for (const { client, joinRef } of clients)
+      await client.push(
+        TOPIC,
+        'presence',
+        { type: 'presence', event: 'track', payload: { status: 'active' } },
+        joinRef,
+      );
     for (const { client } of clients) await until(() => presenceKeys(client).join() === 'ann,bob,cat');
 
     const cutAt = Date.now();

@@ -9,7 +9,12 @@ afterEach(() => harness.dispose());
 describe('engine API for product modules (record sync, locks)', () => {
   it('R14.1 registered events run after membership, rate limit and authorisation, in order per session', async () => {
     const { wsUrl, server } = await harness.start({
-      hooks: { authorizeMessage: (ctx) => (ctx.payload && (ctx.payload as { deny?: boolean }).deny ? { ok: false, code: 'READ_ONLY', message: 'no' } : true) },
+      hooks: {
+        authorizeMessage: (ctx) =>
+          ctx.payload && (ctx.payload as { deny?: boolean }).deny
+            ? { ok: false, code: 'READ_ONLY', message: 'no' }
+            : true,
+      },
     });
     const seen: number[] = [];
     server.registerEvent('sync_mutate', async (ctx) => {
@@ -31,7 +36,9 @@ describe('engine API for product modules (record sync, locks)', () => {
     expect(first.payload).toEqual({ status: 'ok', response: { n: 1, user: 'ann', topic: 'wedding:w1' } });
     expect(second.payload.response.n).toBe(2);
     expect(seen).toEqual([1, 2]);
-    expect(client.frames.filter((frame) => frame.event === 'sync_changes').map((frame) => [frame.joinRef, frame.payload.n])).toEqual([
+    expect(
+      client.frames.filter((frame) => frame.event === 'sync_changes').map((frame) => [frame.joinRef, frame.payload.n]),
+    ).toEqual([
       [joinRef, 1],
       [joinRef, 2],
     ]);
@@ -59,7 +66,10 @@ describe('engine API for product modules (record sync, locks)', () => {
     const leaves: LeaveListenerContext[] = [];
     const disconnected: SessionInfo[] = [];
     server.onJoin(async (ctx) => {
-      ctx.push('sync_changes', { replay: true, since: (ctx.payload.config?.sync as { since?: number } | undefined)?.since });
+      ctx.push('sync_changes', {
+        replay: true,
+        since: (ctx.payload.config?.sync as { since?: number } | undefined)?.since,
+      });
     });
     server.onLeave((ctx) => leaves.push(ctx));
     server.onDisconnect((session) => disconnected.push(session));
@@ -99,6 +109,11 @@ describe('engine API for product modules (record sync, locks)', () => {
     expect((await waits[1]!).payload).toEqual(dateOnly);
     expect((await clients[2]!.heartbeat()).payload.status).toBe('ok');
     expect(clients[2]!.frames.some((frame) => frame.event === 'sync_changes')).toBe(false);
-    expect(server.localMembers('realtime:wedding:w1').map((member) => member.user.id).sort()).toEqual(['caterer', 'florist', 'venue']);
+    expect(
+      server
+        .localMembers('realtime:wedding:w1')
+        .map((member) => member.user.id)
+        .sort(),
+    ).toEqual(['caterer', 'florist', 'venue']);
   });
 });

@@ -72,6 +72,7 @@ export interface Received {
   ref: string | null;
   topic: string;
   event: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert received payloads structurally
   payload: any;
   binary?: boolean;
 }
@@ -199,7 +200,7 @@ function toReceived(value: unknown): Received {
     const [joinRef, ref, topic, event, payload] = value;
     return { joinRef, ref, topic, event, payload };
   }
-  const object = value as Record<string, any>;
+  const object = value as { join_ref?: string | null; ref?: string | null; topic: string; event: string; payload: unknown };
   return {
     joinRef: object.join_ref ?? null,
     ref: object.ref ?? null,
@@ -212,11 +213,12 @@ function toReceived(value: unknown): Received {
 function decodeKind4(bytes: Buffer): Received {
   if (bytes[0] !== BINARY_KIND.userBroadcast) throw new Error(`unexpected binary kind ${bytes[0]}`);
   const [topicLength, eventLength, metaLength, encoding] = [bytes[1]!, bytes[2]!, bytes[3]!, bytes[4]!];
-  let offset = 5;
-  const topic = bytes.subarray(offset, (offset += topicLength)).toString('utf8');
-  const event = bytes.subarray(offset, (offset += eventLength)).toString('utf8');
-  offset += metaLength;
-  const body = bytes.subarray(offset);
+  const topicStart = 5;
+  const eventStart = topicStart + topicLength;
+  const bodyStart = eventStart + eventLength + metaLength;
+  const topic = bytes.subarray(topicStart, eventStart).toString('utf8');
+  const event = bytes.subarray(eventStart, eventStart + eventLength).toString('utf8');
+  const body = bytes.subarray(bodyStart);
   const payload = encoding === 1 ? JSON.parse(body.toString('utf8')) : new Uint8Array(body);
   return {
     joinRef: null,

@@ -1,4 +1,10 @@
-import { decodeTextFrame, decodeUserBroadcastPush, encodeUserBroadcastPush, isErrorCode, parseErrorReason } from '@wedsync/protocol';
+import {
+  decodeTextFrame,
+  decodeUserBroadcastPush,
+  encodeUserBroadcastPush,
+  isErrorCode,
+  parseErrorReason,
+} from '@wedsync/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, type PhxClient, signToken } from './engine-harness.ts';
@@ -17,7 +23,9 @@ beforeAll(async () => {
   const started = await harness.start({ maxPayloadBytes: 4_096 });
   server = started.server;
   client = await harness.connect(started.wsUrl, { token: await signToken('fuzzer') });
-  await client.join('realtime:room', { config: { broadcast: { ack: true }, presence: { key: 'fuzzer', enabled: true } } });
+  await client.join('realtime:room', {
+    config: { broadcast: { ack: true }, presence: { key: 'fuzzer', enabled: true } },
+  });
 });
 afterAll(() => harness.dispose());
 
@@ -31,15 +39,40 @@ const topicArb = fc.oneof(
   fc.string({ maxLength: 40 }),
 );
 const eventArb = fc.oneof(
-  fc.constantFrom('phx_join', 'phx_leave', 'broadcast', 'presence', 'heartbeat', 'access_token', 'phx_reply', 'phx_close', 'sync_mutate'),
+  fc.constantFrom(
+    'phx_join',
+    'phx_leave',
+    'broadcast',
+    'presence',
+    'heartbeat',
+    'access_token',
+    'phx_reply',
+    'phx_close',
+    'sync_mutate',
+  ),
   fc.string({ maxLength: 20 }),
 );
-const refArb = fc.oneof(fc.constant(null), fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.constant(1e308), fc.boolean());
+const refArb = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.double(),
+  fc.constant(1e308),
+  fc.boolean(),
+);
 const payloadArb = fc.oneof(
   fc.object({ maxDepth: 3 }),
   fc.jsonValue({ maxDepth: 3 }),
-  fc.record({ type: fc.constant('broadcast'), event: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), payload: fc.jsonValue({ maxDepth: 2 }) }),
-  fc.record({ type: fc.constant('presence'), event: fc.constantFrom('track', 'untrack', 'x'), payload: fc.oneof(fc.object({ maxDepth: 2 }), fc.string()) }),
+  fc.record({
+    type: fc.constant('broadcast'),
+    event: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+    payload: fc.jsonValue({ maxDepth: 2 }),
+  }),
+  fc.record({
+    type: fc.constant('presence'),
+    event: fc.constantFrom('track', 'untrack', 'x'),
+    payload: fc.oneof(fc.object({ maxDepth: 2 }), fc.string()),
+  }),
   fc.record({ config: fc.jsonValue({ maxDepth: 3 }), access_token: fc.oneof(fc.string(), fc.integer()) }),
   fc.record({ access_token: fc.string({ maxLength: 30 }) }),
   fc.record({ blob: fc.string({ minLength: 4_000, maxLength: 6_000 }) }),
@@ -52,25 +85,42 @@ const frameArb: fc.Arbitrary<Sent> = fc.oneof(
     return { data: JSON.stringify([joinRef, ref, topic, event, payload]), ref };
   }),
   // wrong arrays, wrong types, huge numbers
-  fc.array(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(1e308), fc.constant(-0), fc.bigInt().map(String)), { maxLength: 7 }).map((items) => ({ data: JSON.stringify(items) })),
+  fc
+    .array(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(1e308), fc.constant(-0), fc.bigInt().map(String)), {
+      maxLength: 7,
+    })
+    .map((items) => ({ data: JSON.stringify(items) })),
   fc.jsonValue({ maxDepth: 3 }).map((value) => ({ data: JSON.stringify(value) })),
   fc.string({ maxLength: 200 }).map((text) => ({ data: text })),
-  fc.constantFrom('[', '[null,null', '{"a":', '\u0000', '[1e999999,null,"t","e",{}]', '[null,"1","phoenix","heartbeat",{"x":1e400}]').map((data) => ({ data })),
+  fc
+    .constantFrom(
+      '[',
+      '[null,null',
+      '{"a":',
+      '\u0000',
+      '[1e999999,null,"t","e",{}]',
+      '[null,"1","phoenix","heartbeat",{"x":1e400}]',
+    )
+    .map((data) => ({ data })),
   // binary junk, binary that looks like kind 3, and well-formed kind 3
   fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ data: bytes })),
   fc.tuple(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.uint8Array({ maxLength: 200 })).map(([header, rest]) => ({
     data: Uint8Array.from([3, ...header, ...rest]),
   })),
-  fc.tuple(topicArb, fc.string({ minLength: 1, maxLength: 10 }), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.uint8Array({ maxLength: 50 }))).map(
-    ([topic, event, payload]) => {
+  fc
+    .tuple(
+      topicArb,
+      fc.string({ minLength: 1, maxLength: 10 }),
+      fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.uint8Array({ maxLength: 50 })),
+    )
+    .map(([topic, event, payload]) => {
       const ref = uniqueRef();
       try {
         return { data: encodeUserBroadcastPush({ joinRef: '1', ref, topic, event, metadata: {}, payload }), ref };
       } catch {
         return { data: Uint8Array.from([3, 0, 0, 0, 0, 0, 1]) };
       }
-    },
-  ),
+    }),
 );
 
 /** True when the server's decoder (the protocol package) rejects the frame. */
@@ -96,7 +146,11 @@ describe('R1.1/R14.1 malformed and random frames never break the server', () => 
         }
         sentTotal += frames.length;
         // A marker through the same ordered queue: once answered, every earlier frame was handled.
-        const marker = await client.push('realtime:marker-never-joined', 'broadcast', { type: 'broadcast', event: 'm', payload: {} });
+        const marker = await client.push('realtime:marker-never-joined', 'broadcast', {
+          type: 'broadcast',
+          event: 'm',
+          payload: {},
+        });
         expect(parseErrorReason(marker.payload.response).code).toBe('UNMATCHED_TOPIC');
         expect((await client.heartbeat()).payload.status).toBe('ok');
         expect(client.socket.readyState).toBe(client.socket.OPEN);
@@ -115,11 +169,14 @@ describe('R1.1/R14.1 malformed and random frames never break the server', () => 
       }
     }
     // Each malformed frame got exactly one MALFORMED_FRAME reply.
-    const malformedReplies = client.frames.filter((frame) => frame.event === 'phx_reply' && /^MALFORMED_FRAME:/.test(frame.payload.response?.reason ?? ''));
+    const malformedReplies = client.frames.filter(
+      (frame) => frame.event === 'phx_reply' && /^MALFORMED_FRAME:/.test(frame.payload.response?.reason ?? ''),
+    );
     expect(malformedReplies.length).toBe(expectedMalformed);
     // Each decodable frame with a ref got at most one reply; all but broadcasts and access_token exactly one.
     const repliesByRef = new Map<string, number>();
-    for (const frame of client.frames) if (frame.event === 'phx_reply' && frame.ref) repliesByRef.set(frame.ref, (repliesByRef.get(frame.ref) ?? 0) + 1);
+    for (const frame of client.frames)
+      if (frame.event === 'phx_reply' && frame.ref) repliesByRef.set(frame.ref, (repliesByRef.get(frame.ref) ?? 0) + 1);
     for (const sent of refs) {
       const count = repliesByRef.get(sent.ref!) ?? 0;
       expect(count).toBeLessThanOrEqual(1);

@@ -10,7 +10,12 @@ describe('R1.3 heartbeat', () => {
     const { wsUrl } = await harness.start();
     const client = await harness.connect(wsUrl, { token: await signToken('u1') });
     const reply = await client.heartbeat();
-    expect(reply).toMatchObject({ joinRef: null, topic: 'phoenix', event: 'phx_reply', payload: { status: 'ok', response: {} } });
+    expect(reply).toMatchObject({
+      joinRef: null,
+      topic: 'phoenix',
+      event: 'phx_reply',
+      payload: { status: 'ok', response: {} },
+    });
   });
 
   it('R1.3 drops a client silent for two heartbeat intervals with HEARTBEAT_TIMEOUT and counts it', async () => {
@@ -33,7 +38,10 @@ describe('R1.3 heartbeat', () => {
     const { wsUrl } = await harness.start({ heartbeatIntervalMs });
     const chatty = await harness.connect(wsUrl, { token: await signToken('u1') });
     const silent = await harness.connect(wsUrl, { token: await signToken('u2') });
-    const timer = setInterval(() => chatty.sendFrame(null, chatty.nextRef(), 'phoenix', 'heartbeat', {}), heartbeatIntervalMs / 2);
+    const timer = setInterval(
+      () => chatty.sendFrame(null, chatty.nextRef(), 'phoenix', 'heartbeat', {}),
+      heartbeatIntervalMs / 2,
+    );
     try {
       await silent.closed; // the silent one is dropped after 2 intervals; by then the chatty one must still be open
       expect(chatty.socket.readyState).toBe(chatty.socket.OPEN);

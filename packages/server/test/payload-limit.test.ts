@@ -13,7 +13,12 @@ describe('R14.1 maximum payload', () => {
     const big = { type: 'broadcast', event: 'e', payload: { blob: 'x'.repeat(70 * 1024) } };
     const reply = await client.push('realtime:room', 'broadcast', big, joinRef);
     expect(parseErrorReason(reply.payload.response).code).toBe('PAYLOAD_TOO_LARGE');
-    const fits = await client.push('realtime:room', 'broadcast', { type: 'broadcast', event: 'e', payload: { blob: 'x'.repeat(60 * 1024) } }, joinRef);
+    const fits = await client.push(
+      'realtime:room',
+      'broadcast',
+      { type: 'broadcast', event: 'e', payload: { blob: 'x'.repeat(60 * 1024) } },
+      joinRef,
+    );
     expect(fits.payload.status).toBe('ok');
     expect((await client.heartbeat()).payload.status).toBe('ok');
   });

@@ -27,7 +27,10 @@ describe('R4.3 presence', () => {
     const ann = await harness.connect(wsUrl, { token: await signToken('ann') });
     const bob = await harness.connect(wsUrl, { token: await signToken('bob') });
     const annJoin = await ann.join(TOPIC, presenceConfig('ann'));
-    expect(await ann.waitForEvent(TOPIC, 'presence_state', { includePast: true })).toMatchObject({ joinRef: annJoin.joinRef, payload: {} });
+    expect(await ann.waitForEvent(TOPIC, 'presence_state', { includePast: true })).toMatchObject({
+      joinRef: annJoin.joinRef,
+      payload: {},
+    });
     const { joinRef } = await bob.join(TOPIC, presenceConfig('bob'));
 
     expect((await bob.push(TOPIC, 'presence', track({ status: 'active' }), joinRef)).payload.status).toBe('ok');
@@ -37,7 +40,11 @@ describe('R4.3 presence', () => {
     await bob.push(TOPIC, 'phx_leave', {}, joinRef);
     await until(() => diffs(ann).length === 3);
 
-    expect(diffs(ann).map(summary)).toEqual([['join:bob:active'], ['join:bob:idle', 'leave:bob:active'], ['leave:bob:idle']]);
+    expect(diffs(ann).map(summary)).toEqual([
+      ['join:bob:active'],
+      ['join:bob:idle', 'leave:bob:active'],
+      ['leave:bob:idle'],
+    ]);
     const [joined, updated] = diffs(ann);
     const firstRef = joined!.payload.joins.bob.metas[0].phx_ref;
     expect(updated!.payload.joins.bob.metas[0].phx_ref_prev).toBe(firstRef);

@@ -13,7 +13,9 @@ describe('R14.1 per-user rate limit', () => {
     const { joinRef } = await client.join('realtime:room', { config: { broadcast: { ack: true } } });
     const replies = [];
     for (let index = 0; index < 6; index++) {
-      replies.push(await client.push('realtime:room', 'broadcast', { type: 'broadcast', event: 'e', payload: { index } }, joinRef));
+      replies.push(
+        await client.push('realtime:room', 'broadcast', { type: 'broadcast', event: 'e', payload: { index } }, joinRef),
+      );
     }
     expect(replies.slice(0, 4).map((reply) => reply.payload.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     const limited = replies.slice(4).map((reply) => parseErrorReason(reply.payload.response));
@@ -23,7 +25,7 @@ describe('R14.1 per-user rate limit', () => {
     expect(await server.metrics.getSingleMetricAsString('realtime_rate_limited_total')).toMatch(/ 2$/m);
   });
 
-  it('R14.1 the budget is per user across that user\'s connections, not per socket', async () => {
+  it("R14.1 the budget is per user across that user's connections, not per socket", async () => {
     const { wsUrl } = await harness.start({ rateLimit: { points: 3, durationMs: 60_000 } });
     const token = await signToken('ann');
     const tabA = await harness.connect(wsUrl, { token });

@@ -7,7 +7,7 @@ const harness = new Harness();
 afterEach(() => harness.dispose());
 
 describe('R2.2 losing a right ends the subscriptions at once', () => {
-  it('R2.2 revokeUser closes the user\'s matching channels with system RIGHTS_REVOKED + phx_close, on every node', async () => {
+  it("R2.2 revokeUser closes the user's matching channels with system RIGHTS_REVOKED + phx_close, on every node", async () => {
     const hub = new InProcessBusHub();
     const nodeA = await harness.start({ bus: hub.createBus('node-a') });
     const nodeB = await harness.start({ bus: hub.createBus('node-b') });
@@ -30,12 +30,19 @@ describe('R2.2 losing a right ends the subscriptions at once', () => {
       expect(parseErrorReason(system.payload.message).code).toBe('RIGHTS_REVOKED');
       await client.waitForEvent('realtime:wedding:w1', 'phx_close', { includePast: true });
     }
-    expect(annOnB.frames.find((frame) => frame.event === 'phx_close')).toMatchObject({ joinRef: annJoin.joinRef, ref: annJoin.joinRef });
+    expect(annOnB.frames.find((frame) => frame.event === 'phx_close')).toMatchObject({
+      joinRef: annJoin.joinRef,
+      ref: annJoin.joinRef,
+    });
     await until(() => leaves.length === 1);
     expect(leaves[0]).toMatchObject({ topic: 'wedding:w1', reason: 'revoked', session: { user: { id: 'ann' } } });
     expect(nodeA.server.localMembers('supplier:s1').map((member) => member.user.id)).toEqual(['ann']);
     expect(nodeB.server.localMembers('wedding:w1').map((member) => member.user.id)).toEqual(['bob']);
-    const unmatched = await annOnA.push('realtime:wedding:w1', 'broadcast', { type: 'broadcast', event: 'x', payload: {} });
+    const unmatched = await annOnA.push('realtime:wedding:w1', 'broadcast', {
+      type: 'broadcast',
+      event: 'x',
+      payload: {},
+    });
     expect(parseErrorReason(unmatched.payload.response).code).toBe('UNMATCHED_TOPIC');
   });
 

@@ -28,7 +28,12 @@ class RecordingWebSocket extends WebSocket {
 
 function realtime(wsUrl: string, token: string, vsn: '1.0.0' | '2.0.0' = '2.0.0'): RealtimeClient {
   const endpoint = wsUrl.replace(/\/websocket$/, '');
-  const client = new RealtimeClient(endpoint, { params: { apikey: token }, transport: RecordingWebSocket as never, vsn, timeout: 3_000 });
+  const client = new RealtimeClient(endpoint, {
+    params: { apikey: token },
+    transport: RecordingWebSocket as never,
+    vsn,
+    timeout: 3_000,
+  });
   clients.push(client);
   return client;
 }
@@ -44,7 +49,9 @@ function subscribed(channel: RealtimeChannel): Promise<void> {
 }
 
 function nextBroadcast(channel: RealtimeChannel, event: string): Promise<{ event: string; payload: unknown }> {
-  return new Promise((resolve) => channel.on('broadcast', { event }, (message) => resolve(message as { event: string; payload: unknown })));
+  return new Promise((resolve) =>
+    channel.on('broadcast', { event }, (message) => resolve(message as unknown as { event: string; payload: unknown })),
+  );
 }
 
 describe('Supabase realtime-js compatibility (R1.1, R3, R4.3, R14.1)', () => {
@@ -92,13 +99,23 @@ describe('Supabase realtime-js compatibility (R1.1, R3, R4.3, R14.1)', () => {
 
   it('R4.3 presence sync, join and leave (key, status metas)', async () => {
     const { wsUrl } = await harness.start();
-    const annChannel = realtime(wsUrl, await signToken('ann')).channel('wedding', { config: { presence: { key: 'ann' } } });
-    const bobChannel = realtime(wsUrl, await signToken('bob')).channel('wedding', { config: { presence: { key: 'bob' } } });
+    const annChannel = realtime(wsUrl, await signToken('ann')).channel('wedding', {
+      config: { presence: { key: 'ann' } },
+    });
+    const bobChannel = realtime(wsUrl, await signToken('bob')).channel('wedding', {
+      config: { presence: { key: 'bob' } },
+    });
     const events: string[] = [];
     annChannel
-      .on('presence', { event: 'sync' }, () => events.push(`sync:${Object.keys(annChannel.presenceState()).sort().join('+')}`))
-      .on('presence', { event: 'join' }, ({ key, newPresences }) => events.push(`join:${key}:${newPresences[0]?.status}`))
-      .on('presence', { event: 'leave' }, ({ key, leftPresences }) => events.push(`leave:${key}:${leftPresences[0]?.status}`));
+      .on('presence', { event: 'sync' }, () =>
+        events.push(`sync:${Object.keys(annChannel.presenceState()).sort().join('+')}`),
+      )
+      .on('presence', { event: 'join' }, ({ key, newPresences }) =>
+        events.push(`join:${key}:${newPresences[0]?.status}`),
+      )
+      .on('presence', { event: 'leave' }, ({ key, leftPresences }) =>
+        events.push(`leave:${key}:${leftPresences[0]?.status}`),
+      );
     bobChannel.on('presence', { event: 'sync' }, () => {});
     await subscribed(annChannel);
     await subscribed(bobChannel);
@@ -109,14 +126,19 @@ describe('Supabase realtime-js compatibility (R1.1, R3, R4.3, R14.1)', () => {
     expect(annChannel.presenceState().bob).toMatchObject([{ status: 'idle' }]);
     expect(await bobChannel.untrack()).toBe('ok');
     await until(() => events.includes('leave:bob:idle'));
-    const order = ['join:bob:active', 'join:bob:idle', 'leave:bob:active', 'leave:bob:idle'].map((event) => events.indexOf(event));
+    const order = ['join:bob:active', 'join:bob:idle', 'leave:bob:active', 'leave:bob:idle'].map((event) =>
+      events.indexOf(event),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(annChannel.presenceState()).toEqual({});
   });
 
   it('R2.2 a refused join reaches the client as CHANNEL_ERROR with the "CODE: message" reason', async () => {
     const { wsUrl } = await harness.start({
-      hooks: { authorizeJoin: (ctx) => (ctx.topic === 'secret' ? { ok: false, code: 'FORBIDDEN', message: 'not your wedding' } : true) },
+      hooks: {
+        authorizeJoin: (ctx) =>
+          ctx.topic === 'secret' ? { ok: false, code: 'FORBIDDEN', message: 'not your wedding' } : true,
+      },
     });
     const client = realtime(wsUrl, await signToken('ann'));
     const channel = client.channel('secret');
@@ -148,7 +170,11 @@ describe('Supabase realtime-js compatibility (R1.1, R3, R4.3, R14.1)', () => {
     const received = nextBroadcast(channel, 'after-expiry');
     const sender = await harness.connect(wsUrl, { token: await signToken('cat') });
     const { joinRef } = await sender.join('realtime:room1');
-    sender.sendFrame(joinRef, sender.nextRef(), 'realtime:room1', 'broadcast', { type: 'broadcast', event: 'after-expiry', payload: { ok: 1 } });
+    sender.sendFrame(joinRef, sender.nextRef(), 'realtime:room1', 'broadcast', {
+      type: 'broadcast',
+      event: 'after-expiry',
+      payload: { ok: 1 },
+    });
     expect((await received).payload).toEqual({ ok: 1 });
     expect(statuses).toEqual(['SUBSCRIBED']);
   });

@@ -19,12 +19,22 @@ describe('R14.1 token refresh without disconnect', () => {
     const refreshed = await harness.connect(wsUrl, { token: await signToken('ann', { expAtSec }) });
     const lapsed = await harness.connect(wsUrl, { token: await signToken('bob', { expAtSec }) });
     const sender = await harness.connect(wsUrl, { token: await signToken('cat') });
-    for (const client of [refreshed, lapsed, sender]) expect((await client.join('realtime:room')).payload.status).toBe('ok');
+    for (const client of [refreshed, lapsed, sender])
+      expect((await client.join('realtime:room')).payload.status).toBe('ok');
 
     const joinRef = refreshed.frames.find((frame) => frame.event === 'phx_reply')!.joinRef;
-    const refreshReply = await refreshed.push('realtime:room', 'access_token', { access_token: await signToken('ann') }, joinRef);
+    const refreshReply = await refreshed.push(
+      'realtime:room',
+      'access_token',
+      { access_token: await signToken('ann') },
+      joinRef,
+    );
     expect(refreshReply.payload.status).toBe('ok');
-    sender.sendFrame(null, null, 'realtime:room', 'broadcast', { type: 'broadcast', event: 'before', payload: { n: 1 } });
+    sender.sendFrame(null, null, 'realtime:room', 'broadcast', {
+      type: 'broadcast',
+      event: 'before',
+      payload: { n: 1 },
+    });
 
     // The lapsed session's channel is closed at its expiry: system error, then phx_close with ref = join_ref.
     const system = await lapsed.waitForEvent('realtime:room', 'system', { includePast: true });
@@ -34,10 +44,16 @@ describe('R14.1 token refresh without disconnect', () => {
     expect(close.ref).toBe(close.joinRef);
 
     // Same expiry instant has passed for the refreshed session: it is still subscribed and receives.
-    sender.sendFrame(null, null, 'realtime:room', 'broadcast', { type: 'broadcast', event: 'after', payload: { n: 2 } });
+    sender.sendFrame(null, null, 'realtime:room', 'broadcast', {
+      type: 'broadcast',
+      event: 'after',
+      payload: { n: 2 },
+    });
     const after = await refreshed.waitFor((frame) => frame.event === 'broadcast' && frame.payload.event === 'after');
     expect(after.payload.payload).toEqual({ n: 2 });
-    const received = refreshed.frames.filter((frame) => frame.event === 'broadcast').map((frame) => frame.payload.event);
+    const received = refreshed.frames
+      .filter((frame) => frame.event === 'broadcast')
+      .map((frame) => frame.payload.event);
     expect(received).toEqual(['before', 'after']);
     expect(refreshed.frames.some((frame) => frame.event === 'phx_close' || frame.event === 'system')).toBe(false);
     expect(refreshed.socket.readyState).toBe(refreshed.socket.OPEN);

@@ -67,7 +67,6 @@ export class SessionRegistry {
       },
       Math.max(10, Math.floor(heartbeatIntervalMs / 2)),
     );
-    this.sweepTimer.unref();
   }
 
   stopSweep(): void {
