@@ -30,9 +30,9 @@ export type {
   RealtimeStats,
 } from './realtime-server.ts';
 export { createRealtimeServer } from './realtime-server.ts';
+export { attachRecordSync, LOG_HINT_SUBJECT, type RecordSync, type RecordSyncOptions } from './records/record-sync.ts';
+export type { RecordSyncHooks } from './records/record-sync-hooks.ts';
 export type { SessionInfo } from './session/session-info.ts';
-export type { HealthCheck } from './transport/http-routes.ts';
-export { WEBSOCKET_PATHS } from './transport/upgrade-handler.ts';
 export type {
   Actor,
   CommitRequest,
@@ -42,5 +42,5 @@ export type {
   StoredChange,
   StoredRecord,
 } from './storage/storage.ts';
-export { attachRecordSync, LOG_HINT_SUBJECT, type RecordSync, type RecordSyncOptions } from './records/record-sync.ts';
-export type { RecordSyncHooks } from './records/record-sync-hooks.ts';
+export type { HealthCheck } from './transport/http-routes.ts';
+export { WEBSOCKET_PATHS } from './transport/upgrade-handler.ts';

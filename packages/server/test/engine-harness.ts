@@ -200,7 +200,13 @@ function toReceived(value: unknown): Received {
     const [joinRef, ref, topic, event, payload] = value;
     return { joinRef, ref, topic, event, payload };
   }
-  const object = value as { join_ref?: string | null; ref?: string | null; topic: string; event: string; payload: unknown };
+  const object = value as {
+    join_ref?: string | null;
+    ref?: string | null;
+    topic: string;
+    event: string;
+    payload: unknown;
+  };
   return {
     joinRef: object.join_ref ?? null,
     ref: object.ref ?? null,
