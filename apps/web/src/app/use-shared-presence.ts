@@ -1,0 +1,34 @@
+import { type PresencePeer, useChannel, useIdle, usePresence } from '@wedsync/react';
+import type { PresencePerson } from '@wedsync/react-ui';
+import { useMemo } from 'react';
+import type { SessionUser } from '../session/session-api.ts';
+
+/**
+ * Presence on a shared channel (R4.3, R10.1): tracks me with my active/idle state and where I am in
+ * the app, returns everyone present as avatars. `visible: false` hides me (R14.2).
+ */
+export function useSharedPresence(
+  topic: string | null,
+  user: SessionUser,
+  where: { location: string; activity?: string },
+  visible = true,
+): PresencePerson[] {
+  const { channel } = useChannel(topic, { presence: { key: user.id } });
+  const status = useIdle();
+  const meta = useMemo(
+    () =>
+      visible
+        ? { name: user.name, status, location: where.location, ...(where.activity ? { activity: where.activity } : {}) }
+        : null,
+    [visible, user.name, status, where.location, where.activity],
+  );
+  const peers = usePresence(channel, meta);
+  return useMemo(() => peers.map(toPerson), [peers]);
+}
+
+function toPerson(peer: PresencePeer): PresencePerson {
+  const person: PresencePerson = { id: peer.key, name: peer.name, status: peer.status };
+  if (peer.activity) person.activity = peer.activity;
+  if (peer.location) person.location = peer.location;
+  return person;
+}

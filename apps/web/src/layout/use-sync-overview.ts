@@ -1,0 +1,49 @@
+import type { ConnectionStatus } from '@wedsync/client';
+import { useConnectionStatus, useOnline, useRealtimeClient } from '@wedsync/react';
+import { useEffect, useRef, useState } from 'react';
+
+/** What the chrome shows about syncing: the SDK status plus the figures of the indicator's details (R1.6). */
+export interface SyncOverview {
+  status: ConnectionStatus;
+  /** The browser is offline or the link is down (R11.1). */
+  offline: boolean;
+  /** Last moment the link was known good (epoch ms). */
+  lastSyncedAtMs: number | null;
+  /** Changes waiting in the local queue (0 until the record store is wired). */
+  queuedChanges: number;
+  /** Topics currently joined. */
+  channels: string[];
+}
+
+export function useSyncOverview(): SyncOverview {
+  const client = useRealtimeClient();
+  const status = useConnectionStatus();
+  const online = useOnline();
+  const lastGoodRef = useRef<number | null>(null);
+  const [, setTick] = useState(0);
+
+  // While connected, "last synced" is now; it freezes at the moment the link went down.
+  useEffect(() => {
+    if (status.state !== 'connected') return;
+    lastGoodRef.current = Date.now();
+    const timer = setInterval(() => {
+      lastGoodRef.current = Date.now();
+      setTick((tick) => tick + 1);
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, [status.state]);
+
+  const offline =
+    !online || status.state === 'disconnected' || status.state === 'reconnecting' || status.state === 'error';
+  return {
+    status,
+    offline,
+    lastSyncedAtMs: status.state === 'connected' ? Date.now() : lastGoodRef.current,
+    queuedChanges: 0,
+    channels: client
+      .channels()
+      .filter((channel) => channel.state === 'joined')
+      .map((channel) => channel.topic)
+      .sort(),
+  };
+}

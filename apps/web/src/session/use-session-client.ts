@@ -1,0 +1,54 @@
+import { RealtimeClient } from '@wedsync/client';
+import { useEffect, useState } from 'react';
+import { type ConnectionLogEntry, recordConnectionLog } from '../diagnostics/connection-log.ts';
+import { fetchMe, type Me } from './session-api.ts';
+
+export interface SessionClient {
+  client: RealtimeClient;
+  /** Identity and topics from GET /api/me; null until loaded (or while offline after a reload). */
+  me: Me | null;
+  meError: string | null;
+  connectionLog: ConnectionLogEntry[];
+}
+
+/** The WebSocket endpoint on the page's own origin (the app server, or Vite's proxy in development). */
+export function socketUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/socket/websocket`;
+}
+
+/**
+ * R1.1/R1.2: after login, one client opens one WebSocket with the user's token and joins the user's
+ * primary channels on its own. The client lives as long as the token; logging out closes it.
+ */
+export function useSessionClient(token: string): SessionClient | null {
+  const [session, setSession] = useState<SessionClient | null>(null);
+
+  useEffect(() => {
+    const client = new RealtimeClient({ url: socketUrl(), token });
+    const connectionLog: ConnectionLogEntry[] = [];
+    const stopLog = recordConnectionLog(client, connectionLog);
+    let cancelled = false;
+    let scope: ReturnType<RealtimeClient['autoSubscribe']> | null = null;
+    setSession({ client, me: null, meError: null, connectionLog });
+    client.connect();
+    fetchMe(token).then(
+      (me) => {
+        if (cancelled) return;
+        scope = client.autoSubscribe(me.primaryTopics);
+        setSession({ client, me, meError: null, connectionLog });
+      },
+      (error: Error & { code?: string }) => {
+        if (!cancelled) setSession({ client, me: null, meError: error.code ?? error.message, connectionLog });
+      },
+    );
+    return () => {
+      cancelled = true;
+      stopLog();
+      void scope?.dispose();
+      void client.close();
+    };
+  }, [token]);
+
+  return session;
+}

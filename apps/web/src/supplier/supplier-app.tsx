@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import { topicIds } from '../app/topic-ids.ts';
+import { useNotifications } from '../app/use-notifications.ts';
+import { useSharedPresence } from '../app/use-shared-presence.ts';
+import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
+import type { StoredSession } from '../session/session-storage.ts';
+import type { SessionClient } from '../session/use-session-client.ts';
+import { CalendarPage } from './calendar-page.tsx';
+import { SupplierHome } from './supplier-home.tsx';
+import { SyncPage } from './sync-page.tsx';
+import { TeamPage } from './team-page.tsx';
+
+const NAV: readonly NavItem[] = [
+  { path: '/supplier', label: 'Dashboard' },
+  { path: '/supplier/calendar', label: 'Calendar' },
+  { path: '/supplier/team', label: 'Team' },
+  { path: '/supplier/sync', label: 'Sync' },
+];
+
+export interface SupplierAppProps {
+  session: StoredSession;
+  live: SessionClient;
+  path: string;
+  navigate: (path: string) => void;
+  onLogout: (notice?: string) => void;
+}
+
+/** WedSync, the supplier dashboard (R6–R10, R16.2), inside the shared shell. */
+export function SupplierApp({ session, live, path, navigate, onLogout }: SupplierAppProps) {
+  const ids = useMemo(() => topicIds(live.me?.primaryTopics ?? []), [live.me]);
+  const page = NAV.find((item) => item.path === path) ?? NAV[0];
+  const teamPeople = useSharedPresence(ids.supplierId ? `supplier:${ids.supplierId}:team` : null, session.user, {
+    location: page?.label ?? 'Dashboard',
+  });
+  const notifications = useNotifications();
+  const businessName =
+    typeof live.me?.user.supplierName === 'string' ? live.me.user.supplierName : 'Supplier dashboard';
+
+  return (
+    <DashboardShell
+      appName="WedSync"
+      title={businessName}
+      user={session.user}
+      nav={NAV}
+      currentPath={page?.path ?? '/supplier'}
+      onNavigate={navigate}
+      onLogout={onLogout}
+      people={teamPeople}
+      notifications={notifications.notifications}
+      onMarkRead={notifications.markRead}
+      onClearNotifications={notifications.clearAll}
+      connectionLog={live.connectionLog}
+    >
+      {page?.path === '/supplier/team' ? (
+        <TeamPage people={teamPeople} />
+      ) : page?.path === '/supplier/calendar' ? (
+        <CalendarPage />
+      ) : page?.path === '/supplier/sync' ? (
+        <SyncPage />
+      ) : (
+        <SupplierHome userName={session.user.name} />
+      )}
+    </DashboardShell>
+  );
+}
