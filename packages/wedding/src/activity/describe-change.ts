@@ -100,8 +100,9 @@ export function describeChange(directory: Directory, applied: AppliedChange): Ac
       else if ((change.del || now('status') === 'ended') && was('status') !== 'ended') push('supplier_disconnected');
       break;
     case 'team_members':
-      if (created) push('team_member_added', { detail: { userId: now('userId'), role: now('role') } });
-      else if (change.del) push('team_member_removed', { detail: { userId: now('userId') } });
+      if (created && now('userId') !== change.by) {
+        push('team_member_added', { detail: { userId: now('userId'), role: now('role') } });
+      } else if (change.del) push('team_member_removed', { detail: { userId: now('userId') } });
       break;
   }
   return events;

@@ -2,9 +2,9 @@ import type { FieldOp, FieldSchema, RecordSnapshot } from '@wedsync/protocol';
 import { collectionNamed, fieldNameOf } from '../collections/wedding-schemas.ts';
 
 /**
- * The current state of one record as the Directory knows it: every field except `text` fields
- * (note bodies, long answers), which rights, projection and metrics never need. Field values are
- * keyed by field *name*; list fields hold `{ id, value }` items in commit order.
+ * The current state of one record as the Directory knows it. Field values are keyed by field *name*;
+ * list fields hold `{ id, value }` items in commit order; `text` fields (note bodies, long answers)
+ * hold only their length in code points (enough for "answered?" and completion, R3.4).
  */
 export interface IndexedRecord {
   c: string;
@@ -63,11 +63,16 @@ function isTextField(collection: string, field: string): boolean {
   return schema?.kind === 'text';
 }
 
-/** Applies committed ops to indexed field values (text ops are skipped: text is not indexed). */
+/** Applies committed ops to indexed field values (a text field keeps its length; see IndexedRecord). */
 export function applyOpsToFields(collection: string, fields: Record<string, unknown>, ops: readonly FieldOp[]): void {
   for (const op of ops) {
     const name = fieldNameOf(collection, op.f);
-    if (name === undefined || isTextField(collection, name)) continue;
+    if (name === undefined) continue;
+    if (isTextField(collection, name)) {
+      if (op.k === 'text') fields[name] = Math.max(0, textLength(fields[name]) + lengthDelta(op.op));
+      else if (op.k === 'set') fields[name] = textLength(op.v);
+      continue;
+    }
     if (op.k === 'set') fields[name] = op.v;
     else if (op.k === 'add') {
       const items = Array.isArray(fields[name]) ? (fields[name] as ListItem[]) : [];
@@ -79,14 +84,33 @@ export function applyOpsToFields(collection: string, fields: Record<string, unkn
   }
 }
 
-/** Converts a storage snapshot's `fieldId → value` map to indexed `name → value` (text dropped). */
+/** Converts a storage snapshot's `fieldId → value` map to indexed `name → value` (text as its length). */
 export function namedFields(collection: string, byId: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(byId)) {
     const name = fieldNameOf(collection, Number(key));
-    if (name !== undefined && !isTextField(collection, name)) out[name] = value;
+    if (name !== undefined) out[name] = isTextField(collection, name) ? textLength(value) : value;
   }
   return out;
+}
+
+/** Length in code points of a text value (a string), or the kept length (a number). */
+function textLength(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? [...value].length : 0;
+}
+
+/** How an `ot-text-unicode` op changes the length: inserts add, deletes remove, skips keep. */
+function lengthDelta(op: readonly unknown[]): number {
+  let delta = 0;
+  for (const part of op) {
+    if (typeof part === 'string') delta += [...part].length;
+    else if (part && typeof part === 'object' && 'd' in part) {
+      const d = (part as { d: unknown }).d;
+      delta -= typeof d === 'number' ? d : typeof d === 'string' ? [...d].length : 0;
+    }
+  }
+  return delta;
 }
 
 /**

@@ -37,6 +37,11 @@ export function checkRecordRules(
     return refuse(`${record.c} ${record.id} must name wedding ${weddingId}`, 'VALIDATION_FAILED');
   }
   switch (record.c) {
+    case 'weddings':
+      if (weddingId !== record.id) return refuse(`wedding ${record.id} belongs in its own scope`, 'VALIDATION_FAILED');
+      if (audience.kind === 'couple' && fields.coupleId !== audience.coupleId)
+        return refuse('A wedding names its own couple');
+      return { ok: true };
     case 'connections':
       if (isNew && audience.kind !== 'couple') return refuse('Only the couple can connect a supplier');
       if (typeof fields.supplierId !== 'string' || weddingId === undefined) {

@@ -107,7 +107,7 @@ export function authorizeMutation(
       return { ok: false, code: 'FORBIDDEN', message: `${mutation.c}.${field} cannot change once set` };
     }
   }
-  const scope = existing?.scope ?? scopeForNewRecord(mutation.c, fields);
+  const scope = existing?.scope ?? scopeForNewRecord(mutation.c, fields, mutation.id);
   if (!scope) {
     return { ok: false, code: 'VALIDATION_FAILED', message: `A new ${mutation.c} record needs its owner fields` };
   }
@@ -130,7 +130,11 @@ export function authorizeMutation(
  * The scope a new record is committed in, from its fields (see `WeddingCollection.home`);
  * undefined when the fields that decide it are missing.
  */
-export function scopeForNewRecord(collection: string, fields: Record<string, unknown>): string | undefined {
+export function scopeForNewRecord(
+  collection: string,
+  fields: Record<string, unknown>,
+  id?: string,
+): string | undefined {
   const definition = collectionNamed(collection);
   const text = (name: string) =>
     typeof fields[name] === 'string' && fields[name] !== '' ? (fields[name] as string) : undefined;
@@ -147,7 +151,7 @@ export function scopeForNewRecord(collection: string, fields: Record<string, unk
       return supplierId ? supplierScope(supplierId) : undefined;
     }
     case 'wedding': {
-      const weddingId = text('weddingId');
+      const weddingId = collection === 'weddings' ? id : text('weddingId');
       return weddingId ? weddingScope(weddingId) : undefined;
     }
     case 'supplierOrWedding': {
