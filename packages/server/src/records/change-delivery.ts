@@ -40,7 +40,7 @@ export function deliverChanges(
       return audience;
     };
     host.deliverLocal(topic, EVENTS.changes, (session: SyncSession) => {
-      const subscription = index.get(session.id, topic) ?? index.add(session, topic, false);
+      const subscription = index.get(session.id, topic) ?? index.add(session, topic);
       const audience = forAudience(session);
       if (!audience.payload) return undefined;
       if (subscription.pending) {

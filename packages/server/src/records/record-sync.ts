@@ -1,5 +1,12 @@
 import { compileSchemas, type SchemaIndex } from '@wedsync/merge';
-import { type CollectionSchema, EVENTS, errorResponse, joinPayloadSchema, type SystemPayload } from '@wedsync/protocol';
+import {
+  type CollectionSchema,
+  EVENTS,
+  errorResponse,
+  joinPayloadSchema,
+  type SyncJoinConfig,
+  type SystemPayload,
+} from '@wedsync/protocol';
 import { LockNotices } from '../locks/lock-notices.ts';
 import { RecordLocks } from '../locks/record-locks.ts';
 import type { CommitRequest, CommitResult, Storage } from '../storage/storage.ts';
@@ -57,6 +64,12 @@ export interface RecordSync {
   notifyCommitted(headSeq: number): void;
   /** Reads the log now, as the safety poll does; resolves when this node has caught up. */
   catchUp(): Promise<void>;
+  /**
+   * Re-reads `hooks.scopesForTopic` for this node's channels (all, or the given ones) and, where a
+   * channel's scopes changed, sends its members a fresh snapshot. Call it when rights or sharing that
+   * decide a channel's scopes changed; joins re-read them too.
+   */
+  refreshScopes(topics?: Iterable<string>): Promise<void>;
   /** Expires overdue locks now and announces them (the sweep timer does this periodically). */
   sweepLocks(): Promise<void>;
   /** Prunes the log now (the retention timer does this periodically). */
@@ -177,21 +190,47 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     }),
   );
 
+  const resumeDeps = { storage, index, hooks, replayChunkSize };
+  const resume = (subscription: Subscription, scopes: readonly string[], config: SyncJoinConfig | undefined) =>
+    resumeSubscription(resumeDeps, subscription, scopes, config, subscription.push ?? (() => undefined)).catch(
+      (error: unknown) => {
+        onError(error, 'channel resume');
+        failSubscription(index, subscription);
+      },
+    );
+  /**
+   * A channel's scopes changed (the application's rights or sharing changed): its members' state no
+   * longer matches, so each gets a fresh snapshot of the channel (R2.2, R11.2). Members still
+   * resuming are left alone: they read the scopes when their resume began.
+   */
+  const updateScopes = async (topic: string, scopes: readonly string[], except?: Subscription) => {
+    const before = index.scopesOf(topic);
+    if (!index.setScopes(topic, scopes) || !before) return;
+    await Promise.all(
+      index.membersOf(topic).map((member) => {
+        if (member === except || member.pending || !member.push) return undefined;
+        member.pending = [];
+        return resume(member, scopes, { snapshot: true });
+      }),
+    );
+  };
+
   host.onJoin(async (ctx: SyncJoinContext) => {
     if (closed) return;
-    const subscription = index.claim(ctx.session, ctx.topic);
+    const subscription = index.claim(ctx.session, ctx.topic, ctx.push);
+    const parsed = joinPayloadSchema.safeParse(ctx.payload ?? {});
+    const config = parsed.success ? parsed.data.config?.sync : undefined;
     try {
-      const scopes = await scopesOf(ctx.topic);
+      const scopes = await hooks.scopesForTopic(ctx.topic);
       if (!index.isCurrent(subscription)) return;
-      index.setScopes(ctx.topic, scopes);
-      const parsed = joinPayloadSchema.safeParse(ctx.payload ?? {});
-      const config = parsed.success ? parsed.data.config?.sync : undefined;
+      await updateScopes(ctx.topic, scopes, subscription);
       if (scopes.length > 0) await locks.pushCurrent(ctx.topic, ctx.push);
-      await resumeSubscription({ storage, index, hooks, replayChunkSize }, subscription, scopes, config, ctx.push);
     } catch (error) {
-      onError(error, 'channel resume');
-      failSubscription(index, subscription, ctx.push);
+      onError(error, 'channel join');
+      failSubscription(index, subscription);
+      return;
     }
+    await resume(subscription, index.scopesOf(ctx.topic) ?? [], config);
   });
   host.onLeave(async ({ session, topic }) => {
     index.remove(session.id, topic);
@@ -219,6 +258,11 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
       return result;
     },
     notifyCommitted: committed,
+    async refreshScopes(topics) {
+      for (const topic of topics ?? index.topics()) {
+        if (index.scopesOf(topic)) await updateScopes(topic, await hooks.scopesForTopic(topic));
+      }
+    },
     catchUp: () => pump.schedule(true),
     sweepLocks: () => locks.sweep(),
     pruneLog: () => retention.prune(),
@@ -242,11 +286,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
  * The resume failed (storage down): this member gets no further changes on the channel, since a
  * change after a gap would move its `since` past what it never received. It is told to rejoin.
  */
-function failSubscription(
-  index: SubscriptionIndex,
-  subscription: Subscription,
-  push: (event: string, payload: unknown) => void,
-): void {
+function failSubscription(index: SubscriptionIndex, subscription: Subscription): void {
   if (!index.isCurrent(subscription)) return;
   subscription.pending = undefined;
   subscription.cursor = Number.POSITIVE_INFINITY;
@@ -256,5 +296,5 @@ function failSubscription(
     message: `${errorResponse('STORAGE_UNAVAILABLE').reason} (rejoin the channel to resume)`,
     channel: subscription.topic,
   };
-  push(EVENTS.system, notice);
+  subscription.push?.(EVENTS.system, notice);
 }

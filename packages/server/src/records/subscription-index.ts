@@ -14,55 +14,69 @@ export interface Subscription {
   readonly topic: string;
   cursor: number;
   pending: Change[] | undefined;
-  /** False while only the change pump knows it (a member whose join listener has not run yet). */
-  claimed: boolean;
+  /** Pushes to this member on this channel; set when its join listener claims the subscription. */
+  push: ((event: string, payload: unknown) => void) | undefined;
+}
+
+interface TopicEntry {
+  /** Undefined until the channel's scopes have been resolved. */
+  scopes: readonly string[] | undefined;
+  members: Set<Subscription>;
 }
 
 /** This node's channels with record-sync members, the log scopes they carry, and their subscriptions. */
 export class SubscriptionIndex {
   private readonly bySession = new Map<string, Map<string, Subscription>>();
-  private readonly topicScopes = new Map<string, { scopes: readonly string[] | undefined; members: number }>();
+  private readonly byTopic = new Map<string, TopicEntry>();
   private readonly scopeTopics = new Map<string, Set<string>>();
   private scopeList: string[] | undefined;
 
   /**
    * The subscription of a member whose join is being handled: the one the change pump opened for it
-   * meanwhile, or a new one. Either way it holds live changes until `finishResume`.
+   * meanwhile (still holding live changes), or a new one. It holds live changes until `finishResume`.
    */
-  claim(session: SyncSession, topic: string): Subscription {
+  claim(session: SyncSession, topic: string, push: (event: string, payload: unknown) => void): Subscription {
     const existing = this.get(session.id, topic);
-    if (existing && !existing.claimed) {
-      existing.claimed = true;
+    if (existing && !existing.push) {
+      existing.push = push;
       return existing;
     }
-    return this.add(session, topic, true);
+    return this.add(session, topic, push);
   }
 
   /**
-   * Opens a subscription that holds live changes. The change pump calls it (`claimed: false`) for a
+   * Opens a subscription that holds live changes. The change pump opens one (without `push`) for a
    * channel member it meets before that member's join listener ran, so nothing sent meanwhile is lost.
    */
-  add(session: SyncSession, topic: string, claimed: boolean): Subscription {
+  add(session: SyncSession, topic: string, push?: (event: string, payload: unknown) => void): Subscription {
     this.remove(session.id, topic);
-    const subscription: Subscription = { session, topic, cursor: 0, pending: [], claimed };
+    const subscription: Subscription = { session, topic, cursor: 0, pending: [], push };
     let topics = this.bySession.get(session.id);
     if (!topics) {
       topics = new Map();
       this.bySession.set(session.id, topics);
     }
     topics.set(topic, subscription);
-    const entry = this.topicScopes.get(topic);
-    if (entry) entry.members += 1;
-    else this.topicScopes.set(topic, { scopes: undefined, members: 1 });
+    let entry = this.byTopic.get(topic);
+    if (!entry) {
+      entry = { scopes: undefined, members: new Set() };
+      this.byTopic.set(topic, entry);
+    }
+    entry.members.add(subscription);
     return subscription;
   }
 
-  /** Records the scopes a channel carries; from now on the change pump reads them. */
-  setScopes(topic: string, scopes: readonly string[]): void {
-    const entry = this.topicScopes.get(topic);
-    if (!entry || entry.scopes) return;
-    entry.scopes = [...new Set(scopes)];
-    for (const scope of entry.scopes) {
+  /**
+   * Sets the scopes a channel carries; from now on the change pump reads them. Returns false when
+   * they did not change.
+   */
+  setScopes(topic: string, scopes: readonly string[]): boolean {
+    const entry = this.byTopic.get(topic);
+    const next = [...new Set(scopes)];
+    if (!entry || (entry.scopes && sameMembers(entry.scopes, next))) return false;
+    this.unlinkScopes(topic, entry);
+    entry.scopes = next;
+    for (const scope of next) {
       let topics = this.scopeTopics.get(scope);
       if (!topics) {
         topics = new Set();
@@ -71,10 +85,11 @@ export class SubscriptionIndex {
       topics.add(topic);
     }
     this.scopeList = undefined;
+    return true;
   }
 
   scopesOf(topic: string): readonly string[] | undefined {
-    return this.topicScopes.get(topic)?.scopes;
+    return this.byTopic.get(topic)?.scopes;
   }
 
   get(sessionId: string, topic: string): Subscription | undefined {
@@ -92,15 +107,13 @@ export class SubscriptionIndex {
     if (!topics || !subscription) return undefined;
     topics.delete(topic);
     if (topics.size === 0) this.bySession.delete(sessionId);
-    const entry = this.topicScopes.get(topic);
-    if (entry && --entry.members === 0) {
-      this.topicScopes.delete(topic);
-      for (const scope of entry.scopes ?? []) {
-        const scopeTopics = this.scopeTopics.get(scope);
-        scopeTopics?.delete(topic);
-        if (scopeTopics?.size === 0) this.scopeTopics.delete(scope);
+    const entry = this.byTopic.get(topic);
+    if (entry) {
+      entry.members.delete(subscription);
+      if (entry.members.size === 0) {
+        this.byTopic.delete(topic);
+        this.unlinkScopes(topic, entry);
       }
-      this.scopeList = undefined;
     }
     return subscription;
   }
@@ -116,13 +129,28 @@ export class SubscriptionIndex {
     return this.scopeList;
   }
 
+  topics(): string[] {
+    return [...this.byTopic.keys()];
+  }
+
+  membersOf(topic: string): Subscription[] {
+    return [...(this.byTopic.get(topic)?.members ?? [])];
+  }
+
   topicsOfScope(scope: string): ReadonlySet<string> | undefined {
     return this.scopeTopics.get(scope);
   }
 
-  get subscriptionCount(): number {
-    let count = 0;
-    for (const topics of this.bySession.values()) count += topics.size;
-    return count;
+  private unlinkScopes(topic: string, entry: TopicEntry): void {
+    for (const scope of entry.scopes ?? []) {
+      const topics = this.scopeTopics.get(scope);
+      topics?.delete(topic);
+      if (topics?.size === 0) this.scopeTopics.delete(scope);
+    }
+    this.scopeList = undefined;
   }
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item));
 }
