@@ -1,6 +1,6 @@
 import type { Conflict, MutatePayload, MutateReply, MutationResult } from '@wedsync/protocol';
 import type { Timers } from '../debounce/timers.ts';
-import type { OutboxCache, QueuedMutation, QueueStorage } from './queue-storage.ts';
+import type { QueuedMutation, QueueStorage } from './queue-storage.ts';
 import type { RetryDelays } from './retry-policy.ts';
 
 /** queued: waiting to travel; sending: in the batch in flight; acked: committed, its change not yet seen. */

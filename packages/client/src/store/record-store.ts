@@ -284,7 +284,7 @@ export class RecordStore implements InboundContext {
   /** An acknowledgement whose change this channel has already passed (a snapshot covered it): settle. */
   #onAcked(topic: string, mid: number, result: MutationResult | undefined): void {
     const entry = this.outbox.entries().find((candidate) => candidate.mutation.mid === mid);
-    if (!entry || entry.state !== 'acked') return;
+    if (entry?.state !== 'acked') return;
     const seq = result && 'seq' in result ? result.seq : entry.ackedSeq;
     const lastSeq = this.confirmed.lastSeq(topic);
     if (seq === undefined || lastSeq === undefined || seq > lastSeq) return;
