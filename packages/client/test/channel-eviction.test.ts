@@ -34,6 +34,29 @@ describe('subscription limit and idle eviction (R2.3, R2.4)', () => {
     await client.close();
   });
 
+  it('R2.4 using an evicted channel joins it again: the push goes out after the new join', async () => {
+    const { client, connectOpen, joinOk, settle } = scriptedClient({ heartbeatIntervalMs: 10 * MINUTE });
+    const socket = await connectOpen();
+    const channel = await joinOk('form:5', socket);
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    socket.reply({ topic: 'form:5', event: 'phx_leave' }, 'ok');
+    expect(channel).toMatchObject({ state: 'closed', reason: 'IDLE' });
+    const reply = channel.push('sync_snapshot', { n: 1 });
+    expect(channel.state).toBe('joining');
+    await settle();
+    expect(socket.sentEvents('form:5')).toEqual(['phx_join', 'phx_leave', 'phx_join']);
+    socket.reply({ topic: 'form:5', event: 'phx_join' }, 'ok');
+    expect(socket.sentEvents('form:5').at(-1)).toBe('sync_snapshot');
+    socket.reply({ topic: 'form:5', event: 'sync_snapshot' }, 'ok', { records: [] });
+    expect(await reply).toEqual({ records: [] });
+    // A channel the app left itself is not revived.
+    const left = channel.leave();
+    socket.reply({ topic: 'form:5', event: 'phx_leave' }, 'ok');
+    await left;
+    await expect(channel.push('x', {})).rejects.toMatchObject({ code: 'CHANNEL_CLOSED' });
+    await client.close();
+  });
+
   it('R2.3 channels held by a scope are never left for idleness; dispose() leaves them', async () => {
     const { client, connectOpen, settle } = scriptedClient({ heartbeatIntervalMs: 60 * MINUTE });
     const socket = await connectOpen();

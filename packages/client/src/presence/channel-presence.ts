@@ -1,5 +1,5 @@
 import { EVENTS, type Frame } from '@wedsync/protocol';
-import { RealtimeError } from '../connection/realtime-error.ts';
+import type { RealtimeError } from '../connection/realtime-error.ts';
 import {
   type PresenceChangeHandler,
   PresenceStore,
@@ -33,17 +33,19 @@ export abstract class ChannelPresence {
     timeoutMs: number,
   ): Promise<unknown>;
   protected abstract isJoinedAndConnected(): boolean;
+  /** Null when the channel can take messages (rejoining it if it was evicted), else why not. */
+  protected abstract ensureUsable(): RealtimeError | null;
   protected abstract touch(): void;
   protected abstract get presenceTimeoutMs(): number;
 
   /**
    * Tracks this client on the channel with `meta` (replacing what it tracked before). Resolves when the
    * server acknowledged; while not joined it resolves after the join. Rejects with CHANNEL_CLOSED when the
-   * channel is not joined and not joining.
+   * channel is not joined and not joining (an evicted channel rejoins instead).
    */
   track(meta: Record<string, unknown>): Promise<void> {
-    if (!this.wantsJoined)
-      return Promise.reject(new RealtimeError('CHANNEL_CLOSED', 'join the channel before tracking presence'));
+    const unusable = this.ensureUsable();
+    if (unusable) return Promise.reject(unusable);
     this.trackedMeta = { ...meta };
     this.touch();
     if (this.isJoinedAndConnected()) return this.sendTrack();
