@@ -147,6 +147,11 @@ export class RecordIndex {
     return [...(this.records.get(c)?.values() ?? [])].filter((record) => !record.deleted);
   }
 
+  /** Every live record of every collection. */
+  *everything(): Generator<IndexedRecord> {
+    for (const byId of this.records.values()) for (const record of byId.values()) if (!record.deleted) yield record;
+  }
+
   /** Applies a committed change; returns undefined when it was already known (stale or duplicate). */
   apply(change: IndexableChange): AppliedChange | undefined {
     if (!collectionNamed(change.c)) return undefined;

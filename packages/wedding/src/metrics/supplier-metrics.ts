@@ -11,7 +11,10 @@ export interface SupplierMetricsSnapshot {
   formsCompletedToday: number;
   /** Sum of `paid` payments, per ISO currency, in cents. */
   revenueCents: Record<string, number>;
-  /** Changes committed today by members of the team. */
+  /**
+   * Changes committed today by members of the team. Counted per change as they arrive; after a
+   * `rebuild` (startup) each record's last change counts once, as the older changes are not re-read.
+   */
   teamActivityToday: number;
   /** Mean time from a couple's first unanswered message to the team's reply; null before any reply. */
   averageResponseTimeMs: number | null;
@@ -60,6 +63,8 @@ export class SupplierMetrics {
     const messages = this.directory.records.all('messages');
     messages.sort((a, b) => Number(a.fields.sentAtMs ?? a.updatedAtMs) - Number(b.fields.sentAtMs ?? b.updatedAtMs));
     for (const message of messages) this.onMessage(message);
+    for (const record of this.directory.records.everything())
+      this.countTeamChange(record.updatedBy, record.updatedAtMs);
   }
 
   /** Called with each supplier whose figures changed (to push them on `supplier:{id}`). Returns the unsubscribe. */
@@ -89,14 +94,7 @@ export class SupplierMetrics {
 
   private apply({ change, before, after }: AppliedChange): void {
     const touched = new Set<string>();
-    const actor = decodeActor(change.by).userId;
-    for (const supplierId of this.directory.suppliersOfUser(actor)) {
-      const days = this.of(supplierId).teamChangesByDay;
-      const day = dayOf(after.updatedAtMs);
-      days.set(day, (days.get(day) ?? 0) + 1);
-      pruneDays(days, day);
-      touched.add(supplierId);
-    }
+    for (const supplierId of this.countTeamChange(change.by, after.updatedAtMs)) touched.add(supplierId);
     const supplierId = typeof after.fields.supplierId === 'string' ? after.fields.supplierId : undefined;
     if (supplierId) {
       if (change.c === 'connections') this.onConnection(after);
@@ -111,6 +109,18 @@ export class SupplierMetrics {
       touched.add(supplierId);
     }
     for (const id of touched) for (const listener of this.listeners) listener(id);
+  }
+
+  /** Counts one change by `by` for each team the person is on; returns those teams. */
+  private countTeamChange(by: string, atMs: number): string[] {
+    const suppliers = this.directory.suppliersOfUser(decodeActor(by).userId);
+    for (const supplierId of suppliers) {
+      const days = this.of(supplierId).teamChangesByDay;
+      const day = dayOf(atMs);
+      days.set(day, (days.get(day) ?? 0) + 1);
+      pruneDays(days, day);
+    }
+    return suppliers;
   }
 
   private onConnection(connection: IndexedRecord): void {

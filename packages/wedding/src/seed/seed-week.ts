@@ -254,6 +254,13 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     assigneeId: 'u-bob',
     teamOnly: true,
   });
+  w('u-arjun', t + 3 * HOUR_MS, 'tasks', 'task-priya-budget', {
+    weddingId: priya.weddingId,
+    supplierId: null,
+    title: 'Agree the flower budget',
+    status: 'open',
+    assigneeId: 'u-arjun',
+  });
   w('u-priya', t + 3 * HOUR_MS, 'payments', 'p-priya-bloom-deposit', {
     weddingId: priya.weddingId,
     supplierId: 'bloom',
