@@ -160,6 +160,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     wss,
     origins: new OriginPolicy(options.allowedOrigins),
     sessionDeps,
+    otherUpgradeListeners: () => app.server.listenerCount('upgrade') > 1,
     onSession(session) {
       ctx.sessions.add(session);
       session.socket.on('message', (data, isBinary) => handleSocketMessage(ctx, session, data, isBinary));

@@ -17,6 +17,8 @@ export interface UpgradeDeps {
   wss: WebSocketServer;
   origins: OriginPolicy;
   sessionDeps: SessionDeps;
+  /** True when the HTTP server has upgrade listeners besides ours (a shared app). */
+  otherUpgradeListeners(): boolean;
   /** Attaches socket listeners and registers the session. */
   onSession(session: Session): void;
 }
@@ -24,7 +26,8 @@ export interface UpgradeDeps {
 const ignoreError = () => {};
 
 /**
- * HTTP upgrade on the Fastify server (R1.1). Unknown paths get HTTP 404. Every other refusal is
+ * HTTP upgrade on the Fastify server (R1.1). Unknown paths get HTTP 404 (left alone when the app has
+ * other upgrade listeners). Every other refusal is
  * delivered after accepting the upgrade, as a close frame with our 4xxx code and the reason
  * "CODE: message", because browsers cannot read an HTTP status of a failed upgrade: bad Origin
  * (ORIGIN_NOT_ALLOWED 4003), bad `vsn` (4006), invalid token in `access_token`/`apikey` (4001/4002),
@@ -53,7 +56,11 @@ async function handleUpgrade(
   } catch {
     return rejectHttp(socket, 400, 'Bad Request');
   }
-  if (!WEBSOCKET_PATHS.has(url.pathname)) return rejectHttp(socket, 404, 'Not Found');
+  if (!WEBSOCKET_PATHS.has(url.pathname)) {
+    // Another upgrade listener on a shared app may own this path; answer 404 only when we are alone.
+    if (deps.otherUpgradeListeners()) return;
+    return rejectHttp(socket, 404, 'Not Found');
+  }
   socket.on('error', ignoreError);
   let failure: { code: ErrorCode; message?: string } | undefined;
   const vsn = parseSerializerVersion(url.searchParams.get('vsn'));
