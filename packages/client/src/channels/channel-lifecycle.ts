@@ -213,21 +213,6 @@ export abstract class ChannelLifecycle extends ChannelPresence implements Channe
     return this.options.presence !== undefined || super.presenceEnabled();
   }
 
-  /**
-   * Eviction (R2.4) is the SDK's own economy, invisible to the app: using a channel that was left as IDLE or
-   * EVICTED joins it again. Returns why it cannot be used, or null.
-   */
-  protected ensureUsable(): RealtimeError | null {
-    if (this.wantsJoined) return null;
-    if (this.stateValue === 'closed' && (this.reasonValue === 'IDLE' || this.reasonValue === 'EVICTED')) {
-      // The only synchronous refusal is the local subscription limit; later failures reach the pushes.
-      this.join().catch(() => undefined);
-      if (this.wantsJoined) return null;
-      return new RealtimeError('SUBSCRIPTION_LIMIT', `cannot rejoin ${this.topic}: every channel is in use`);
-    }
-    return new RealtimeError('CHANNEL_CLOSED', `channel ${this.topic} is ${this.stateValue}; join it first`);
-  }
-
   protected enqueue(event: string, payload: unknown, expectReply: boolean, timeoutMs: number): Promise<unknown> {
     const unusable = this.ensureUsable();
     if (unusable) return Promise.reject(unusable);

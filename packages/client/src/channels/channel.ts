@@ -1,4 +1,5 @@
 import { EVENTS } from '@wedsync/protocol';
+import { RealtimeError } from '../connection/realtime-error.ts';
 import { ChannelLifecycle } from './channel-lifecycle.ts';
 import type {
   BroadcastHandler,
@@ -65,5 +66,20 @@ export class Channel extends ChannelLifecycle {
   async broadcast(event: string, payload: unknown): Promise<void> {
     const ack = this.options.broadcast?.ack === true;
     await this.enqueue(EVENTS.broadcast, { type: 'broadcast', event, payload }, ack, this.host.pushTimeoutMs);
+  }
+
+  /**
+   * Eviction (R2.4) is the SDK's own economy, invisible to the app: using a channel that was left as IDLE or
+   * EVICTED joins it again. Returns why it cannot be used, or null.
+   */
+  protected ensureUsable(): RealtimeError | null {
+    if (this.wantsJoined) return null;
+    if (this.state === 'closed' && (this.reason === 'IDLE' || this.reason === 'EVICTED')) {
+      // The only synchronous refusal is the local subscription limit; later failures reach the pushes.
+      this.join().catch(() => undefined);
+      if (this.wantsJoined) return null;
+      return new RealtimeError('SUBSCRIPTION_LIMIT', `cannot rejoin ${this.topic}: every channel is in use`);
+    }
+    return new RealtimeError('CHANNEL_CLOSED', `channel ${this.topic} is ${this.state}; join it first`);
   }
 }
