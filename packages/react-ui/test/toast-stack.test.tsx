@@ -15,7 +15,12 @@ function Harness({ initial }: { initial: Omit<ToastItem, 'id'>[] }) {
   const queue = useToastQueue();
   return (
     <>
-      <button type="button" onClick={() => initial.forEach((toast) => queue.push(toast))}>
+      <button
+        type="button"
+        onClick={() => {
+          for (const toast of initial) queue.push(toast);
+        }}
+      >
         push
       </button>
       <ToastStack toasts={queue.toasts} onDismiss={queue.dismiss} />
