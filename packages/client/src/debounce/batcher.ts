@@ -1,4 +1,4 @@
-import { systemTimers, type Timers } from './timers.ts';
+import { systemTimers, type Timers } from '../connection/timers.ts';
 import { onUnload, type UnloadTarget } from './unload-target.ts';
 
 export interface BatcherOptions<T> {

@@ -1,5 +1,5 @@
+import { systemTimers, type Timers } from '../connection/timers.ts';
 import { DEBOUNCE_DELAY_MS, type DebouncePolicy, type InputKind } from './debounce-policy.ts';
-import { systemTimers, type Timers } from './timers.ts';
 import { onUnload, type UnloadTarget } from './unload-target.ts';
 
 export interface FieldDebouncerOptions {

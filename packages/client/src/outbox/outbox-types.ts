@@ -1,5 +1,5 @@
 import type { Conflict, MutatePayload, MutateReply, MutationResult } from '@wedsync/protocol';
-import type { Timers } from '../debounce/timers.ts';
+import type { Timers } from '../connection/timers.ts';
 import type { QueuedMutation, QueueStorage } from './queue-storage.ts';
 import type { RetryDelays } from './retry-policy.ts';
 

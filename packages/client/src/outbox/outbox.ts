@@ -3,12 +3,12 @@ import {
   MAX_MUTATIONS_PER_BATCH,
   type MutatePayload,
   type MutateReply,
-  type Mutation,
   type MutationResult,
 } from '@wedsync/protocol';
-import { systemTimers, type Timers } from '../debounce/timers.ts';
+import { systemTimers, type Timers } from '../connection/timers.ts';
 import { generateClientId } from './client-id.ts';
 import { Listeners } from './listeners.ts';
+import { nextBatch, restoreEntry, sameRecord, saveEntry, toWire } from './outbox-entries.ts';
 import { type OutboxPersistence, openPersistence } from './outbox-persistence.ts';
 import type { MutationSender, OutboxEntry, OutboxEvents, OutboxOptions, OutboxProgress } from './outbox-types.ts';
 import type { OutboxCache, QueuedMutation } from './queue-storage.ts';
@@ -23,8 +23,6 @@ import {
 } from './retry-policy.ts';
 
 export type * from './outbox-types.ts';
-
-const sameRecord = (a: OutboxEntry, b: OutboxEntry) => a.mutation.c === b.mutation.c && a.mutation.id === b.mutation.id;
 
 /**
  * The offline queue (R11.1, R11.2, R15.1): every mutation is persisted in order before it travels,
@@ -193,7 +191,13 @@ export class Outbox {
 
   #sendNext(): void {
     if (this.#closed || this.#inFlight || this.#retryAtMs !== null) return;
-    const batch = this.#nextBatch();
+    const head = this.#entries.find((entry) => entry.state === 'queued');
+    if (!head || !this.#senders.get(head.mutation.topic)?.ready()) return;
+    const batch = nextBatch(this.#entries, {
+      limit: head.mutation.mid <= this.#isolateUntilMid ? 1 : this.#batchSize,
+      persistedMid: this.#persistence.persistedMid,
+      mustWaitFor: this.#options.mustWaitFor ?? sameRecord,
+    });
     if (!batch) return;
     const sender = this.#senders.get(batch[0]!.mutation.topic)!;
     for (const entry of batch) {
@@ -214,25 +218,6 @@ export class Outbox {
       (reply) => this.#onReply(batch, reply),
       (error: unknown) => this.#onFailure(batch, toPushFailure(error)),
     );
-  }
-
-  /** The next run of queued entries on one ready channel, stopping where order or persistence requires. */
-  #nextBatch(): OutboxEntry[] | null {
-    const headIndex = this.#entries.findIndex((entry) => entry.state === 'queued');
-    const head = this.#entries[headIndex];
-    if (!head || !this.#senders.get(head.mutation.topic)?.ready()) return null;
-    const mustWaitFor = this.#options.mustWaitFor ?? sameRecord;
-    const batch: OutboxEntry[] = [];
-    const limit = head.mutation.mid <= this.#isolateUntilMid ? 1 : this.#batchSize;
-    for (const entry of this.#entries.slice(headIndex)) {
-      const m = entry.mutation;
-      if (entry.state !== 'queued' || m.topic !== head.mutation.topic || batch.length >= limit) break;
-      if (m.mid > this.#persistence.persistedMid) break;
-      const earlier = this.#entries.slice(0, headIndex).concat(batch);
-      if (earlier.some((other) => mustWaitFor(entry, other))) break;
-      batch.push(entry);
-    }
-    return batch.length > 0 ? batch : null;
   }
 
   #onReply(batch: OutboxEntry[], reply: MutateReply): void {
@@ -268,13 +253,29 @@ export class Outbox {
   #resolve(entry: OutboxEntry, result: MutationResult): void {
     const mutation = entry.mutation;
     switch (result.status) {
-      case 'applied':
       case 'duplicate':
+        if (result.seq === undefined) {
+          // Processed before without a version (refused or in conflict) and that reply was lost.
+          this.#drop(entry);
+          this.#counts.failed++;
+          this.#listeners.emit('rejected', {
+            mutation,
+            code: 'UNKNOWN',
+            message: 'The server had already processed this change without applying it',
+          });
+          return;
+        }
         entry.state = 'acked';
         entry.ackedSeq = result.seq;
         this.#counts.done++;
         this.#listeners.emit('acked', { mutation, result });
-        if (result.status === 'applied' && result.conflicts && result.conflicts.length > 0) {
+        return;
+      case 'applied':
+        entry.state = 'acked';
+        entry.ackedSeq = result.seq;
+        this.#counts.done++;
+        this.#listeners.emit('acked', { mutation, result });
+        if (result.conflicts && result.conflicts.length > 0) {
           this.#counts.conflicts++;
           this.#listeners.emit('conflict', { mutation, conflicts: result.conflicts, applied: true });
         }
@@ -360,26 +361,4 @@ export class Outbox {
   #assertOpen(): void {
     if (this.#closed) throw new Error('The outbox is closed');
   }
-}
-
-function saveEntry(entry: OutboxEntry): QueuedMutation {
-  const { acked: _acked, ackedSeq: _ackedSeq, sentBase: _sentBase, ...mutation } = entry.mutation;
-  return {
-    ...mutation,
-    ...(entry.state === 'acked' ? { acked: true as const } : {}),
-    ...(entry.ackedSeq !== undefined ? { ackedSeq: entry.ackedSeq } : {}),
-    ...(entry.sentBase !== undefined ? { sentBase: entry.sentBase } : {}),
-  };
-}
-
-/** A saved entry that was sending when the page went away is queued again (same mid: replay-safe). */
-function restoreEntry(saved: QueuedMutation): OutboxEntry {
-  const { acked, ackedSeq, sentBase, ...mutation } = saved;
-  return { mutation, state: acked ? 'acked' : 'queued', ackedSeq, sentBase };
-}
-
-function toWire(mutation: QueuedMutation): Mutation {
-  const wire: Mutation = { mid: mutation.mid, c: mutation.c, id: mutation.id, base: mutation.base, ops: mutation.ops };
-  if (mutation.del) wire.del = true;
-  return wire;
 }

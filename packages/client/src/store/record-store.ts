@@ -7,7 +7,7 @@ import type {
   ResyncPayload,
   SyncJoinConfig,
 } from '@wedsync/protocol';
-import type { Timers } from '../debounce/timers.ts';
+import type { Timers } from '../connection/timers.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import type { ConflictEvent, OutboxEntry, OutboxOptions, RejectedEvent } from '../outbox/outbox-types.ts';
 import type { QueueStorage } from '../outbox/queue-storage.ts';
