@@ -25,6 +25,7 @@ export * from './metrics/client-status.ts';
 export * from './metrics/form-completion.ts';
 export * from './metrics/supplier-metrics.ts';
 export * from './projection/record-projection.ts';
+export * from './projection/sharing-effects.ts';
 export * from './propagation/core-field-propagation.ts';
 export * from './rights/audience.ts';
 export * from './rights/join-rights.ts';

@@ -12,6 +12,7 @@ import { type ClientStatus, clientStatuses } from './metrics/client-status.ts';
 import { type FormCompletion, formCompletion } from './metrics/form-completion.ts';
 import { SupplierMetrics, type SupplierMetricsSnapshot } from './metrics/supplier-metrics.ts';
 import { projectChange, projectHistoryEntry, projectRecord } from './projection/record-projection.ts';
+import { type Reprojection, sharingReprojections } from './projection/sharing-effects.ts';
 import { type PropagationEvent, propagateCoreFieldChange } from './propagation/core-field-propagation.ts';
 import type { Audience } from './rights/audience.ts';
 import { canJoin, type JoinDecision } from './rights/join-rights.ts';
@@ -98,6 +99,11 @@ export class WeddingModel {
     topic: string | Topic,
   ) {
     return projectHistoryEntry(this.directory, record, entry, audience, topic);
+  }
+
+  /** Records to re-send, freshly projected, after a sharing change (R14.2 live). */
+  reprojections(applied: AppliedChange): Reprojection[] {
+    return sharingReprojections(applied);
   }
 
   // Derived events (R3.1, R3.2, R6.1)
