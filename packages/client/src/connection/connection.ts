@@ -6,40 +6,15 @@ import {
   type Frame,
   PHOENIX_TOPIC,
   parseErrorReason,
-  type SerializerVersion,
 } from '@wedsync/protocol';
-import { type WebSocketConstructor, WebSocketTransport } from '../transports/websocket-transport.ts';
-import { type BackoffOptions, backoffDelayMs } from './backoff.ts';
+import { WebSocketTransport } from '../transports/websocket-transport.ts';
+import { backoffDelayMs } from './backoff.ts';
+import type { ConnectionEvents, ConnectionOptions } from './connection-options.ts';
+import { socketUrl } from './connection-options.ts';
 import { type ConnectionStatus, INITIAL_STATUS, type StatusListener } from './connection-status.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { isTokenCode, RealtimeError } from './realtime-error.ts';
-import { TimerSlot, type Timers } from './timers.ts';
-import type { TokenSource } from './token-source.ts';
-
-export interface ConnectionOptions {
-  /** WebSocket endpoint, e.g. `wss://host/realtime/v1/websocket`; `apikey`, `vsn` and `params` are appended. */
-  url: string;
-  params: Record<string, string>;
-  vsn: SerializerVersion;
-  heartbeatIntervalMs: number;
-  backoff: BackoffOptions;
-  random: () => number;
-  timers: Timers;
-  WebSocket: WebSocketConstructor;
-  tokens: TokenSource;
-  /** Source of `online`/`offline` events (the browser's window), or null. */
-  onlineEvents: EventTarget | null;
-  /** A graceful close that gets no answer within this time is cut (ms). */
-  closeTimeoutMs: number;
-}
-
-/** What the connection tells the layer above (the channel registry). */
-export interface ConnectionEvents {
-  onFrame(frame: Frame): void;
-  /** The socket opened: channels (re)join. */
-  onUp(): void;
-  /** The socket is gone: in-flight pushes fail, joined channels become errored. */
-  onDown(reason: string): void;
-}
+import { TimerSlot } from './timers.ts';
 
 const HTTP_REFUSAL = /Unexpected server response: (\d{3})/;
 
@@ -62,8 +37,7 @@ export class Connection {
   private closedForever = false;
   /** A fresh token was already tried for the current auth refusal (R15.1: once). */
   private authRetried = false;
-  private pendingHeartbeat: { ref: string; sentAtMs: number } | null = null;
-  private readonly heartbeatTimer: TimerSlot;
+  private readonly heartbeat: Heartbeat;
   private readonly retryTimer: TimerSlot;
   private readonly stableTimer: TimerSlot;
   private readonly onOnline = () => this.handleOnline();
@@ -73,7 +47,15 @@ export class Connection {
     private readonly options: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
-    this.heartbeatTimer = new TimerSlot(options.timers);
+    this.heartbeat = new Heartbeat(options.timers, options.heartbeatIntervalMs, {
+      send: (ref) => this.send({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: 'heartbeat', payload: {} }),
+      makeRef: () => this.makeRef(),
+      onLatency: (latencyMs) => this.update({ latencyMs }),
+      onDead: () => {
+        this.dropLink('HEARTBEAT_TIMEOUT', false);
+        this.scheduleRetry('HEARTBEAT_TIMEOUT');
+      },
+    });
     this.retryTimer = new TimerSlot(options.timers);
     this.stableTimer = new TimerSlot(options.timers);
     options.onlineEvents?.addEventListener('online', this.onOnline);
@@ -157,7 +139,7 @@ export class Connection {
     this.options.onlineEvents?.removeEventListener('online', this.onOnline);
     this.options.onlineEvents?.removeEventListener('offline', this.onOffline);
     this.stableTimer.stop();
-    this.heartbeatTimer.stop();
+    this.heartbeat.stop();
     await done;
     this.statusListeners.clear();
   }
@@ -228,11 +210,7 @@ export class Connection {
   private openSocket(token: string): void {
     let url: string;
     try {
-      const target = new URL(this.options.url);
-      for (const [key, value] of Object.entries(this.options.params)) target.searchParams.set(key, value);
-      target.searchParams.set('apikey', token);
-      target.searchParams.set('vsn', this.options.vsn);
-      url = target.toString();
+      url = socketUrl(this.options, token);
     } catch {
       this.enterError(`invalid url ${this.options.url}`);
       return;
@@ -264,7 +242,7 @@ export class Connection {
       this.authRetried = false;
       this.update({ attempt: 0 });
     });
-    this.beat();
+    this.heartbeat.start();
     this.events.onUp();
   }
 
@@ -275,11 +253,7 @@ export class Connection {
     if (!decoded.ok) return;
     const frame = decoded.value;
     if (frame.topic === PHOENIX_TOPIC) {
-      if (frame.event === 'phx_reply' && this.pendingHeartbeat && frame.ref === this.pendingHeartbeat.ref) {
-        const latencyMs = this.options.timers.now() - this.pendingHeartbeat.sentAtMs;
-        this.pendingHeartbeat = null;
-        this.update({ latencyMs });
-      }
+      if (frame.event === 'phx_reply') this.heartbeat.handleReply(frame.ref);
       return;
     }
     this.events.onFrame(frame);
@@ -323,20 +297,6 @@ export class Connection {
     this.retryTimer.start(delayMs, () => this.open(false));
   }
 
-  /** Sends a heartbeat; when the previous one is still unanswered the link is declared dead (R1.3). */
-  private beat(): void {
-    if (!this.transport) return;
-    if (this.pendingHeartbeat) {
-      this.dropLink('HEARTBEAT_TIMEOUT', false);
-      this.scheduleRetry('HEARTBEAT_TIMEOUT');
-      return;
-    }
-    const ref = this.makeRef();
-    this.pendingHeartbeat = { ref, sentAtMs: this.options.timers.now() };
-    this.send({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: 'heartbeat', payload: {} });
-    this.heartbeatTimer.start(this.options.heartbeatIntervalMs, () => this.beat());
-  }
-
   private handleOnline(): void {
     if (!this.wanted || this.closedForever) return;
     if (this.retryTimer.active) this.open(false);
@@ -366,9 +326,8 @@ export class Connection {
   }
 
   private stopLinkTimers(): void {
-    this.heartbeatTimer.stop();
+    this.heartbeat.stop();
     this.stableTimer.stop();
-    this.pendingHeartbeat = null;
   }
 
   private async whenSocketsClosed(): Promise<void> {
