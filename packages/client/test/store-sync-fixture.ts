@@ -50,7 +50,7 @@ export interface StoreClient {
 
 export interface ConnectOptions {
   queue?: QueueStorage;
-  /** Join at once (default) or leave the client offline until `client.connect()` / `channel.join()`. */
+  /** Join at once (default), or stay offline (never connected) until the test calls `channel.join()`. */
   online?: boolean;
   store?: Partial<Omit<RecordStoreOptions, 'storage' | 'schemas'>>;
 }
@@ -112,7 +112,6 @@ export class SyncWorld {
     const channel = client.channel(this.topic);
     const unbind = bindChannel(store, channel);
     if (options.online ?? true) await channel.join();
-    else await client.disconnect();
     const handle: StoreClient = {
       userId,
       client,
