@@ -69,4 +69,5 @@ export {
 export { type ToastQueue, useToastQueue } from './toast/use-toast-queue.ts';
 export { Toast, ToastStack, type ToastStackProps } from './toast-stack.tsx';
 export { TypingIndicator } from './typing-indicator.tsx';
+export { type VersionEntry, VersionHistoryPanel, type VersionHistoryPanelProps } from './version-history-panel.tsx';
 export { useVirtualRows, type VirtualRows } from './virtual/use-virtual-rows.ts';

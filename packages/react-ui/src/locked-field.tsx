@@ -28,8 +28,19 @@ export function LockedField({ label, value, holderName, multiline = false }: Loc
         <input id={inputId} className="ws-input" value={text} readOnly aria-describedby={noteId} />
       )}
       <p id={noteId} className="ws-field__lock-note">
-        <span aria-hidden="true">🔒</span> {holderName} is editing this field
+        <LockIcon /> {holderName} is editing this field
       </p>
     </div>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 24 24" aria-hidden="true" focusable="false" className="ws-lock-icon">
+      <path
+        fill="currentColor"
+        d="M17 9V7a5 5 0 0 0-10 0v2H5v13h14V9h-2ZM9 7a3 3 0 0 1 6 0v2H9V7Zm4 10.7V19h-2v-1.3a2 2 0 1 1 2 0Z"
+      />
+    </svg>
   );
 }

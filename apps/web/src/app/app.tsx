@@ -1,6 +1,7 @@
 import { RealtimeProvider } from '@wedsync/react';
 import { useCallback, useEffect, useState } from 'react';
 import { CoupleApp } from '../couple/couple-app.tsx';
+import { GalleryPage } from '../gallery/gallery-page.tsx';
 import { LoginScreen } from '../login/login-screen.tsx';
 import { useLocation } from '../routing/use-location.ts';
 import { loadSession, type StoredSession, saveSession } from '../session/session-storage.ts';
@@ -34,15 +35,19 @@ export function App() {
   );
 
   const home = session ? (session.user.kind === 'couple' ? '/couple' : '/supplier') : '/login';
+  const inGallery = path === '/gallery';
   useEffect(() => {
+    if (inGallery) return;
     const area = session?.user.kind === 'couple' ? '/couple' : '/supplier';
     if (!session && path !== '/login') navigate('/login', { replace: true });
     if (session && !path.startsWith(area)) navigate(home, { replace: true });
-  }, [session, path, home, navigate]);
+  }, [session, path, home, navigate, inGallery]);
 
   return (
     <ToastProvider>
-      {session ? (
+      {inGallery ? (
+        <GalleryPage />
+      ) : session ? (
         <LiveApp key={session.token} session={session} path={path} navigate={navigate} onLogout={logOut} />
       ) : (
         <LoginScreen onLoggedIn={logIn} notice={notice} />
