@@ -48,4 +48,28 @@ describe('R14.1 per-user rate limit', () => {
     expect((await onFirst.join('realtime:a')).payload.status).toBe('ok');
     expect(parseErrorReason((await onSecond.join('realtime:a')).payload.response).code).toBe('RATE_LIMITED');
   });
+
+  it('R14.1 bounds the queue of a session whose messages wait on a slow hook (RATE_LIMITED, nothing buffered without limit)', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { wsUrl } = await harness.start({ hooks: { authorizeMessage: () => gate.then(() => true as const) } });
+    const client = await harness.connect(wsUrl, { token: await signToken('ann') });
+    const { joinRef } = await client.join('realtime:room');
+    const blob = 'x'.repeat(60 * 1024);
+    const limited = client.waitFor(
+      (frame) => frame.event === 'phx_reply' && /^RATE_LIMITED/.test(frame.payload.response?.reason ?? ''),
+    );
+    for (let index = 0; index < 80; index++) {
+      client.sendFrame(joinRef, client.nextRef(), 'realtime:room', 'broadcast', {
+        type: 'broadcast',
+        event: 'e',
+        payload: { blob },
+      });
+    }
+    expect(parseErrorReason((await limited).payload.response).details.retryAfterMs).toBeGreaterThan(0);
+    release();
+    expect((await client.heartbeat()).payload.status).toBe('ok');
+  });
 });

@@ -39,7 +39,7 @@ export function resolveLimits(options: EngineOptions): EngineLimits {
     maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 50),
     maxConnectionsPerUser: positive(options.maxConnectionsPerUser, 20),
     maxBufferedBytes: positive(options.maxBufferedBytes, 8 * 1024 * 1024),
-    maxPendingFrames: 256,
+    maxPendingBytes: 4 * 1024 * 1024,
   };
 }
 

@@ -66,7 +66,7 @@ export function handleSocketMessage(ctx: EngineContext, session: Session, data: 
     );
     return;
   }
-  if (session.pendingWork >= ctx.limits.maxPendingFrames) {
+  if (session.pendingBytes + read.sizeBytes > ctx.limits.maxPendingBytes) {
     ctx.metrics.rateLimited.inc();
     session.send(
       errorReplyFrame(frame, 'RATE_LIMITED', 'Too many messages waiting; slow down', { retryAfterMs: 1_000 }),
@@ -79,6 +79,8 @@ export function handleSocketMessage(ctx: EngineContext, session: Session, data: 
       ctx.logger.error({ err: error, event: frame.event, topic: frame.topic }, 'message handling failed');
       session.send(errorReplyFrame(frame, 'SERVER_ERROR'));
     },
+    // Count at least a small overhead per frame, so floods of tiny frames are bounded too.
+    read.sizeBytes + 64,
   );
 }
 

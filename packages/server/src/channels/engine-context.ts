@@ -28,8 +28,8 @@ export interface EngineLimits {
   maxChannelsPerConnection: number;
   maxConnectionsPerUser: number;
   maxBufferedBytes: number;
-  /** Inbound frames of one session waiting to be handled; beyond it frames get RATE_LIMITED. */
-  maxPendingFrames: number;
+  /** Bytes of one session's inbound frames waiting to be handled; beyond it frames get RATE_LIMITED. */
+  maxPendingBytes: number;
 }
 
 /** Everything the engine's parts share; built once per server by `createRealtimeServer`. */

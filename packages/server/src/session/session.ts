@@ -46,8 +46,8 @@ export class Session {
   tokenExpMs: number | undefined;
   readonly memberships = new Map<string, Membership>();
   closed = false;
-  /** Inbound frames accepted but not yet handled. */
-  pendingWork = 0;
+  /** Bytes of inbound frames accepted but not yet handled. */
+  pendingBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly queue: Array<{ data: Buffer | Uint8Array | string; binary: boolean }> = [];
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -98,13 +98,13 @@ export class Session {
   }
 
   /** Runs inbound work strictly in arrival order; an async step delays only this session. */
-  enqueueWork(work: () => Promise<void> | void, onError: (error: unknown) => void): void {
-    this.pendingWork++;
+  enqueueWork(work: () => Promise<void> | void, onError: (error: unknown) => void, sizeBytes: number): void {
+    this.pendingBytes += sizeBytes;
     this.chain = this.chain
       .then(() => (this.closed ? undefined : work()))
       .catch(onError)
       .finally(() => {
-        this.pendingWork--;
+        this.pendingBytes -= sizeBytes;
       });
   }
 
