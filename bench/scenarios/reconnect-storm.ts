@@ -1,0 +1,158 @@
+import { sleepMs } from '../clock/monotonic-clock.ts';
+import { summariseEncoded } from '../load/latency-histogram.ts';
+import { LoadPool } from '../load/load-pool.ts';
+import { formatBytes, formatCount } from '../report/scenario-report.ts';
+import type { RecordsConfig } from '../target/target-config.ts';
+import { drain, type Scenario, verdict } from './scenario-kit.ts';
+import { withTarget } from './target-run.ts';
+
+interface CaughtUp {
+  caughtUp: number;
+  total: number;
+  lastCaughtUpUs: number;
+  latency: string;
+  reconnects: number;
+  failures: number;
+  errors: string[];
+}
+
+/**
+ * Reconnect storm (issue 9): N clients in record-sync rooms, each having seen the room's latest
+ * `seq`. The server drops every TCP connection at once, then commits `changes-per-room` changes to
+ * every room while the clients are away; every client reconnects at once (jitter 0: the worst case;
+ * the SDK itself spreads reconnects with full-jitter backoff) and rejoins with `since` = its last
+ * seq. Measured: time from the kill until every client has the room's new head seq, and server
+ * peak RSS during the storm against its steady RSS before.
+ */
+export const reconnectStorm: Scenario = {
+  name: 'reconnect-storm',
+  summary: 'drop N connections; time until all resumed from their seq and caught up; peak vs steady memory',
+  defaults: {
+    connections: 10000,
+    'room-size': 10,
+    'changes-per-room': 5,
+    'jitter-ms': 0,
+    'timeout-ms': 60000,
+    storage: 'pglite',
+    workers: 1,
+  },
+  quick: { connections: 3000 },
+  async run(params) {
+    const findings: string[] = [];
+    const notes: string[] = [];
+    const connections = params.num('connections');
+    const roomSize = params.num('room-size');
+    const rooms = Math.ceil(connections / roomSize);
+    const topics = Array.from({ length: rooms }, (_unused, room) => `sync:${room}`);
+    const storage = params.str('storage') as RecordsConfig['storage'];
+    const databaseUrl = process.env.DATABASE_URL;
+    if (storage === 'postgres' && !databaseUrl) throw new Error('--storage postgres needs DATABASE_URL');
+    const records: RecordsConfig = { storage, ...(storage === 'postgres' ? { databaseUrl } : {}) };
+    const { result } = await withTarget({ kind: 'wedsync', records }, undefined, async (target) => {
+      const pool = await LoadPool.start(LoadPool.workersFor(connections, params.num('workers')));
+      try {
+        await pool.init({
+          protocol: 'phoenix',
+          url: target.url,
+          totalClients: connections,
+          roomSize,
+          roomPrefix: 'sync:',
+          userChannel: false,
+          presence: 'off',
+          sync: true,
+          auth: true,
+          sourceAddresses: 8,
+        });
+        const opened = await pool.all<{ opened: number; failed: number; errors: string[] }>('open', {
+          concurrency: 200,
+        });
+        const failed = opened.reduce((sum, item) => sum + item.failed, 0);
+        if (failed > 0)
+          throw new Error(`${failed} clients failed to open: ${opened.flatMap((item) => item.errors).join('; ')}`);
+        // Every client sees one live change, so each has a seq to resume from.
+        await target.call('writeBurst', { topics, perTopic: 1 });
+        const seen = await drain(pool, connections, (progress) => progress.syncDelivered);
+        if (seen < connections)
+          findings.push(`FLAG reconnect storm: only ${seen} of ${connections} clients got the first change`);
+        await sleepMs(1_000);
+        const steady = await target.memory(false);
+        await target.windowBegin();
+        await pool.all('armReconnect', { jitterMs: params.num('jitter-ms') });
+        const { killedAtUs, killed } = await target.call<{ killedAtUs: number; killed: number }>('killConnections');
+        const { headByTopic } = await target.call<{ headByTopic: Record<string, number> }>('writeBurst', {
+          topics,
+          perTopic: params.num('changes-per-room'),
+        });
+        const headByRoom = Object.fromEntries(
+          Object.entries(headByTopic).map(([topic, seq]) => [topic.slice('sync:'.length), seq]),
+        );
+        await pool.all('setTargets', { headByRoom, killedAtUs });
+        const caught = await pool.all<CaughtUp>('awaitCaughtUp', { timeoutMs: params.num('timeout-ms') });
+        const server = await target.windowEnd();
+        return { steady, server, killed, killedAtUs, caught };
+      } finally {
+        await pool.stop();
+      }
+    });
+    const { steady, server, killed, killedAtUs, caught } = result;
+    const caughtUp = caught.reduce((sum, item) => sum + item.caughtUp, 0);
+    const allCaughtUpS = (Math.max(...caught.map((item) => item.lastCaughtUpUs)) - killedAtUs) / 1e6;
+    const latency = summariseEncoded(caught.map((item) => item.latency));
+    const peakRatio = server.rssMaxBytes / steady.rssBytes;
+    const reconnects = caught.reduce((sum, item) => sum + item.reconnects, 0);
+    const failures = caught.reduce((sum, item) => sum + item.failures, 0);
+    if (caughtUp < connections)
+      findings.push(
+        `FLAG reconnect storm: ${connections - caughtUp} of ${connections} clients not caught up within ${params.num('timeout-ms')} ms (${caught.flatMap((item) => item.errors).join('; ')})`,
+      );
+    findings.push(
+      `${verdict(caughtUp === connections && allCaughtUpS <= 10 && peakRatio <= 2)} reconnect storm: ${formatCount(caughtUp)}/${formatCount(connections)} caught up, last after ${allCaughtUpS.toFixed(2)} s (≤ 10 s); peak RSS ${formatBytes(server.rssMaxBytes)} = ${peakRatio.toFixed(2)}× steady ${formatBytes(steady.rssBytes)} (≤ 2×)`,
+    );
+    notes.push(
+      "Caught up = reconnected, rejoined with `since`, and holding the room's head seq after the burst (replayed or live). Times are from the kill, on the shared monotonic clock.",
+      `Steady RSS is read (without a forced GC) just before the kill; the peak is the sampler's maximum (every 250 ms) during the storm. Storage: ${storage}.`,
+    );
+    return {
+      tables: [
+        {
+          title: `Reconnect storm: ${formatCount(connections)} connections in rooms of ${roomSize}, ${params.num('changes-per-room')} changes per room while away`,
+          columns: [
+            'killed',
+            'caught up',
+            'all caught up after s',
+            'per client p50 ms',
+            'p99 ms',
+            'max ms',
+            'reconnect attempts',
+            'failed attempts',
+            'steady RSS',
+            'peak RSS',
+            'peak / steady',
+            'server CPU %',
+            'server ELU',
+          ],
+          rows: [
+            [
+              killed,
+              caughtUp,
+              allCaughtUpS.toFixed(2),
+              latency.p50Ms,
+              latency.p99Ms,
+              latency.maxMs,
+              reconnects,
+              failures,
+              formatBytes(steady.rssBytes),
+              formatBytes(server.rssMaxBytes),
+              peakRatio.toFixed(2),
+              server.cpuPercent,
+              server.elu,
+            ],
+          ],
+        },
+      ],
+      findings,
+      notes,
+      data: { result, caughtUp, allCaughtUpS, latency, peakRatio },
+    };
+  },
+};
