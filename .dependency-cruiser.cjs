@@ -17,7 +17,9 @@ module.exports = {
       name: 'client-never-imports-server',
       severity: 'error',
       from: { path: '^(packages/(client|react|react-ui)|apps/web)/src/' },
-      to: { path: '^(packages/(server|storage-postgres|fanout-redis)|apps/server)/|@wedsync/(server|storage-postgres|fanout-redis|app-server)' },
+      to: {
+        path: '^(packages/(server|storage-postgres|fanout-redis)|apps/server)/|@wedsync/(server|storage-postgres|fanout-redis|app-server)',
+      },
     },
     {
       name: 'protocol-is-a-leaf',
@@ -29,7 +31,10 @@ module.exports = {
       name: 'merge-is-pure',
       severity: 'error',
       from: { path: '^packages/merge/src/' },
-      to: { path: '^packages/(?!(merge|protocol)/)|^apps/|^node:|^(fs|net|http|https|child_process)$', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^packages/(?!(merge|protocol)/)|^apps/|^node:|^(fs|net|http|https|child_process)$',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'no-test-code-in-production',

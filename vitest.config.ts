@@ -10,7 +10,12 @@ if (!process.env.REDIS_URL) needsService.push('**/*redis*.test.ts');
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx', 'apps/*/test/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'packages/*/test/**/*.test.tsx',
+      'apps/*/test/**/*.test.ts',
+      'tests/integration/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', ...needsService],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -32,7 +32,9 @@ const env = { ...process.env };
 for (const [name, fallback] of Object.entries(LOCAL_DEFAULTS)) {
   if (env[name]) continue;
   if (env.CI) {
-    console.error(`run-tests: ${name} must be set in CI (the ${name === 'DATABASE_URL' ? 'PostgreSQL' : 'Redis'} suites may not skip).`);
+    console.error(
+      `run-tests: ${name} must be set in CI (the ${name === 'DATABASE_URL' ? 'PostgreSQL' : 'Redis'} suites may not skip).`,
+    );
     process.exit(2);
   }
   if (await reachable(fallback.port)) {
@@ -61,7 +63,16 @@ for (const suite of suites) {
   console.log(`\nrun-tests: ${suite.name} (${suite.config})`);
   const result = spawnSync(
     'npx',
-    ['vitest', 'run', '--config', suite.config, '--reporter=default', '--reporter=json', `--outputFile.json=${suite.report}`, ...passthrough],
+    [
+      'vitest',
+      'run',
+      '--config',
+      suite.config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${suite.report}`,
+      ...passthrough,
+    ],
     { stdio: 'inherit', env },
   );
   if (result.status !== 0) exitCode = 1;
@@ -75,7 +86,9 @@ for (const suite of suites) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   // A suite that could not even load counts as failed, not as zero tests.
-  failed += (report.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+  failed += (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0,
+  ).length;
 }
 if (passed + failed === 0) exitCode = 1;
 console.log(`${passed} passed, ${failed} failed`);

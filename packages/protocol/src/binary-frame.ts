@@ -34,7 +34,8 @@ export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBro
   if (bytes[0] !== BINARY_KIND.userBroadcastPush) return fail(`unsupported binary frame kind ${bytes[0]}`);
   const lengths = [bytes[1]!, bytes[2]!, bytes[3]!, bytes[4]!, bytes[5]!];
   const encoding = bytes[6]!;
-  if (encoding !== PAYLOAD_ENCODING.binary && encoding !== PAYLOAD_ENCODING.json) return fail(`unknown payload encoding ${encoding}`);
+  if (encoding !== PAYLOAD_ENCODING.binary && encoding !== PAYLOAD_ENCODING.json)
+    return fail(`unknown payload encoding ${encoding}`);
   let offset = 7;
   const parts: string[] = [];
   try {
@@ -52,7 +53,8 @@ export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBro
   if (metadataText.length > 0) {
     try {
       const parsed = JSON.parse(metadataText);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('metadata must be a JSON object');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        return fail('metadata must be a JSON object');
       metadata = parsed;
     } catch {
       return fail('metadata is not JSON');
@@ -69,18 +71,33 @@ export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBro
   }
   return {
     ok: true,
-    value: { joinRef: joinRef || null, ref: ref || null, topic, event, metadata, payload, binary: encoding === PAYLOAD_ENCODING.binary },
+    value: {
+      joinRef: joinRef || null,
+      ref: ref || null,
+      topic,
+      event,
+      metadata,
+      payload,
+      binary: encoding === PAYLOAD_ENCODING.binary,
+    },
   };
 }
 
 /** Encodes a kind 4 frame. Throws RangeError if a header field exceeds 255 UTF-8 bytes. */
-export function encodeUserBroadcast(topic: string, event: string, payload: unknown, metadata?: Record<string, unknown>): Uint8Array {
-  const header = [topic, event, metadata && Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : ''].map((part) =>
-    utf8Encoder.encode(part),
+export function encodeUserBroadcast(
+  topic: string,
+  event: string,
+  payload: unknown,
+  metadata?: Record<string, unknown>,
+): Uint8Array {
+  const header = [topic, event, metadata && Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : ''].map(
+    (part) => utf8Encoder.encode(part),
   );
   for (const part of header) if (part.length > 255) throw new RangeError('binary frame header field exceeds 255 bytes');
   const binary = payload instanceof Uint8Array || payload instanceof ArrayBuffer;
-  const body = binary ? new Uint8Array(payload as ArrayBufferLike) : utf8Encoder.encode(JSON.stringify(payload ?? null));
+  const body = binary
+    ? new Uint8Array(payload as ArrayBufferLike)
+    : utf8Encoder.encode(JSON.stringify(payload ?? null));
   const total = 5 + header.reduce((sum, part) => sum + part.length, 0) + body.length;
   const out = new Uint8Array(total);
   out[0] = BINARY_KIND.userBroadcast;
@@ -100,9 +117,13 @@ export function encodeUserBroadcast(topic: string, event: string, payload: unkno
 /** Encodes a kind 3 frame (what a client sends); used by our SDK and tests. */
 export function encodeUserBroadcastPush(push: Omit<UserBroadcastPush, 'binary'>): Uint8Array {
   const binary = push.payload instanceof Uint8Array;
-  const header = [push.joinRef ?? '', push.ref ?? '', push.topic, push.event, Object.keys(push.metadata).length ? JSON.stringify(push.metadata) : ''].map(
-    (part) => utf8Encoder.encode(part),
-  );
+  const header = [
+    push.joinRef ?? '',
+    push.ref ?? '',
+    push.topic,
+    push.event,
+    Object.keys(push.metadata).length ? JSON.stringify(push.metadata) : '',
+  ].map((part) => utf8Encoder.encode(part));
   for (const part of header) if (part.length > 255) throw new RangeError('binary frame header field exceeds 255 bytes');
   const body = binary ? (push.payload as Uint8Array) : utf8Encoder.encode(JSON.stringify(push.payload ?? null));
   const out = new Uint8Array(7 + header.reduce((sum, part) => sum + part.length, 0) + body.length);

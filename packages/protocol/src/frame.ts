@@ -1,4 +1,4 @@
-import { errorResponse, type ErrorCode } from './error-codes.ts';
+import { type ErrorCode, errorResponse } from './error-codes.ts';
 
 /**
  * One Phoenix message. On the wire (serializer vsn 2.0.0) it is the JSON array
@@ -60,19 +60,36 @@ export function decodeTextFrame(text: string, vsn: SerializerVersion): DecodeRes
   if (normalRef === undefined) return fail('ref must be a string or null');
   if (typeof topic !== 'string' || topic.length === 0) return fail('topic must be a non-empty string');
   if (typeof event !== 'string' || event.length === 0) return fail('event must be a non-empty string');
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return fail('payload must be an object');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return fail('payload must be an object');
   return { ok: true, value: { joinRef: normalJoinRef, ref: normalRef, topic, event, payload } };
 }
 
 /** Encodes a frame as text for the given serializer. Server frames in vsn 1.0.0 carry no join_ref. */
 export function encodeTextFrame(frame: Frame, vsn: SerializerVersion): string {
   if (vsn === '2.0.0') return JSON.stringify([frame.joinRef, frame.ref, frame.topic, frame.event, frame.payload]);
-  return JSON.stringify({ topic: frame.topic, event: frame.event, payload: frame.payload, ref: frame.ref, join_ref: frame.joinRef });
+  return JSON.stringify({
+    topic: frame.topic,
+    event: frame.event,
+    payload: frame.payload,
+    ref: frame.ref,
+    join_ref: frame.joinRef,
+  });
 }
 
 /** A `phx_reply` frame: `{ status: "ok" | "error", response }`. */
-export function replyFrame(request: Pick<Frame, 'joinRef' | 'ref' | 'topic'>, status: 'ok' | 'error', response: unknown = {}): Frame {
-  return { joinRef: request.joinRef, ref: request.ref, topic: request.topic, event: 'phx_reply', payload: { status, response } };
+export function replyFrame(
+  request: Pick<Frame, 'joinRef' | 'ref' | 'topic'>,
+  status: 'ok' | 'error',
+  response: unknown = {},
+): Frame {
+  return {
+    joinRef: request.joinRef,
+    ref: request.ref,
+    topic: request.topic,
+    event: 'phx_reply',
+    payload: { status, response },
+  };
 }
 
 /** An error `phx_reply` with `{ reason: "CODE: message", ...details }`. */

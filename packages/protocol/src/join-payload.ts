@@ -27,10 +27,7 @@ export const joinPayloadSchema = z
   .object({
     config: z
       .object({
-        broadcast: z
-          .object({ self: z.boolean().optional(), ack: z.boolean().optional() })
-          .loose()
-          .optional(),
+        broadcast: z.object({ self: z.boolean().optional(), ack: z.boolean().optional() }).loose().optional(),
         presence: z
           .object({ key: z.string().max(200).optional(), enabled: z.boolean().optional() })
           .loose()
@@ -54,11 +51,21 @@ export const accessTokenPayloadSchema = z.object({ access_token: z.string().min(
 
 /** Text-form broadcast push: `{ type: "broadcast", event, payload }`. */
 export const broadcastPayloadSchema = z
-  .object({ type: z.literal('broadcast').optional(), event: z.string().min(1).max(255), payload: z.unknown().optional() })
+  .object({
+    type: z.literal('broadcast').optional(),
+    event: z.string().min(1).max(255),
+    payload: z.unknown().optional(),
+  })
   .loose();
 
 export const presencePayloadSchema = z.discriminatedUnion('event', [
-  z.object({ type: z.literal('presence').optional(), event: z.literal('track'), payload: z.record(z.string(), z.unknown()) }).loose(),
+  z
+    .object({
+      type: z.literal('presence').optional(),
+      event: z.literal('track'),
+      payload: z.record(z.string(), z.unknown()),
+    })
+    .loose(),
   z.object({ type: z.literal('presence').optional(), event: z.literal('untrack') }).loose(),
 ]);
 

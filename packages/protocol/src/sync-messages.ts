@@ -29,7 +29,13 @@ const collection = z.string().min(1).max(64);
 
 /** An `ot-text-unicode` operation: skip (number), insert (string), delete ({ d: count } or { d: string }). */
 export const textOpSchema = z
-  .array(z.union([z.number().int().positive(), z.string(), z.object({ d: z.union([z.number().int().positive(), z.string()]) })]))
+  .array(
+    z.union([
+      z.number().int().positive(),
+      z.string(),
+      z.object({ d: z.union([z.number().int().positive(), z.string()]) }),
+    ]),
+  )
   .max(10_000);
 
 export const fieldOpSchema = z.discriminatedUnion('k', [

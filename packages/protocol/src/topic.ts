@@ -24,7 +24,12 @@ export const SUPABASE_TOPIC_PREFIX = 'realtime:';
 export const MAX_TOPIC_LENGTH = 200;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const SUPPLIER_SUFFIX = { team: 'supplier_team', clients: 'supplier_clients', forms: 'supplier_forms', journeys: 'supplier_journeys' } as const;
+const SUPPLIER_SUFFIX = {
+  team: 'supplier_team',
+  clients: 'supplier_clients',
+  forms: 'supplier_forms',
+  journeys: 'supplier_journeys',
+} as const;
 const COUPLE_SUFFIX = { suppliers: 'couple_suppliers', tasks: 'couple_tasks', timeline: 'couple_timeline' } as const;
 
 const fail = (message: string): DecodeResult<never> => ({ ok: false, code: 'TOPIC_INVALID', message });

@@ -3,26 +3,49 @@ import { BINARY_KIND, decodeUserBroadcastPush, encodeUserBroadcast, encodeUserBr
 
 describe('Supabase binary broadcast frames (R12.2 binary frames)', () => {
   it('round-trips a JSON push (kind 3)', () => {
-    const bytes = encodeUserBroadcastPush({ joinRef: '1', ref: '2', topic: 'realtime:wedding:w1', event: 'cursor', metadata: {}, payload: { x: 1 } });
+    const bytes = encodeUserBroadcastPush({
+      joinRef: '1',
+      ref: '2',
+      topic: 'realtime:wedding:w1',
+      event: 'cursor',
+      metadata: {},
+      payload: { x: 1 },
+    });
     expect(bytes[0]).toBe(BINARY_KIND.userBroadcastPush);
     const decoded = decodeUserBroadcastPush(bytes);
     expect(decoded).toEqual({
       ok: true,
-      value: { joinRef: '1', ref: '2', topic: 'realtime:wedding:w1', event: 'cursor', metadata: {}, payload: { x: 1 }, binary: false },
+      value: {
+        joinRef: '1',
+        ref: '2',
+        topic: 'realtime:wedding:w1',
+        event: 'cursor',
+        metadata: {},
+        payload: { x: 1 },
+        binary: false,
+      },
     });
   });
 
   it('carries raw bytes untouched', () => {
     const payload = new Uint8Array([0, 255, 7]);
-    const decoded = decodeUserBroadcastPush(encodeUserBroadcastPush({ joinRef: null, ref: null, topic: 't', event: 'img', metadata: {}, payload }));
+    const decoded = decodeUserBroadcastPush(
+      encodeUserBroadcastPush({ joinRef: null, ref: null, topic: 't', event: 'img', metadata: {}, payload }),
+    );
     expect(decoded.ok && decoded.value.binary).toBe(true);
     expect(decoded.ok && Array.from(decoded.value.payload as Uint8Array)).toEqual([0, 255, 7]);
   });
 
   it('refuses truncated and unknown frames with MALFORMED_FRAME', () => {
     expect(decodeUserBroadcastPush(new Uint8Array([3, 1]))).toMatchObject({ ok: false, code: 'MALFORMED_FRAME' });
-    expect(decodeUserBroadcastPush(new Uint8Array([9, 0, 0, 1, 0, 0, 1, 116]))).toMatchObject({ ok: false, code: 'MALFORMED_FRAME' });
-    expect(decodeUserBroadcastPush(new Uint8Array([3, 0, 0, 200, 0, 0, 1, 116]))).toMatchObject({ ok: false, code: 'MALFORMED_FRAME' });
+    expect(decodeUserBroadcastPush(new Uint8Array([9, 0, 0, 1, 0, 0, 1, 116]))).toMatchObject({
+      ok: false,
+      code: 'MALFORMED_FRAME',
+    });
+    expect(decodeUserBroadcastPush(new Uint8Array([3, 0, 0, 200, 0, 0, 1, 116]))).toMatchObject({
+      ok: false,
+      code: 'MALFORMED_FRAME',
+    });
   });
 
   it('encodes a server broadcast (kind 4) with the header lengths in place', () => {

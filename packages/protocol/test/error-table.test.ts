@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODES, ERROR_CODES, closeReasonForCode, errorResponse, parseErrorReason } from '../src/index.ts';
+import { CLOSE_CODES, closeReasonForCode, ERROR_CODES, errorResponse, parseErrorReason } from '../src/index.ts';
 
 describe('one table of error and close codes (DESIGN §4)', () => {
   it('every error code is SCREAMING_SNAKE with a default message', () => {
@@ -20,7 +20,11 @@ describe('one table of error and close codes (DESIGN §4)', () => {
   it('error responses round-trip through parseErrorReason with details', () => {
     const response = errorResponse('RATE_LIMITED', 'slow down', { retryAfterMs: 250 });
     expect(response.reason).toBe('RATE_LIMITED: slow down');
-    expect(parseErrorReason(response)).toEqual({ code: 'RATE_LIMITED', message: 'slow down', details: { retryAfterMs: 250 } });
+    expect(parseErrorReason(response)).toEqual({
+      code: 'RATE_LIMITED',
+      message: 'slow down',
+      details: { retryAfterMs: 250 },
+    });
     expect(parseErrorReason('FORBIDDEN: no').code).toBe('FORBIDDEN');
     expect(parseErrorReason({ reason: 'something else' }).code).toBe('UNKNOWN');
   });

@@ -5,12 +5,18 @@ import { decodeTextFrame, encodeTextFrame, errorReplyFrame, parseSerializerVersi
 describe('Phoenix frame codec (DESIGN §4, R1.1)', () => {
   it('decodes a v2 array frame and normalises numeric refs to strings', () => {
     const result = decodeTextFrame('[1, 2, "wedding:w1", "phx_join", {"config": {}}]', '2.0.0');
-    expect(result).toEqual({ ok: true, value: { joinRef: '1', ref: '2', topic: 'wedding:w1', event: 'phx_join', payload: { config: {} } } });
+    expect(result).toEqual({
+      ok: true,
+      value: { joinRef: '1', ref: '2', topic: 'wedding:w1', event: 'phx_join', payload: { config: {} } },
+    });
   });
 
   it('decodes a v1 object frame', () => {
     const result = decodeTextFrame('{"topic":"phoenix","event":"heartbeat","payload":{},"ref":"7"}', '1.0.0');
-    expect(result).toEqual({ ok: true, value: { joinRef: null, ref: '7', topic: 'phoenix', event: 'heartbeat', payload: {} } });
+    expect(result).toEqual({
+      ok: true,
+      value: { joinRef: null, ref: '7', topic: 'phoenix', event: 'heartbeat', payload: {} },
+    });
   });
 
   it.each([
@@ -54,7 +60,10 @@ describe('Phoenix frame codec (DESIGN §4, R1.1)', () => {
   });
 
   it('builds replies in the Supabase shape', () => {
-    expect(replyFrame({ joinRef: '1', ref: '2', topic: 't' }, 'ok', { a: 1 }).payload).toEqual({ status: 'ok', response: { a: 1 } });
+    expect(replyFrame({ joinRef: '1', ref: '2', topic: 't' }, 'ok', { a: 1 }).payload).toEqual({
+      status: 'ok',
+      response: { a: 1 },
+    });
     expect(errorReplyFrame({ joinRef: '1', ref: '2', topic: 't' }, 'FORBIDDEN', 'not yours').payload).toEqual({
       status: 'error',
       response: { reason: 'FORBIDDEN: not yours' },

@@ -9,5 +9,7 @@ const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 
 describe('docs/protocol.md documents the protocol package (DESIGN §4)', () => {
   it.each(Object.keys(ERROR_CODES))('documents error code %s', (code) => expect(doc).toContain(`\`${code}\``));
   it.each(Object.values(EVENTS))('documents event %s', (event) => expect(doc).toContain(`\`${event}\``));
-  it.each(Object.entries(CLOSE_CODES))('documents close code %s', (name, { code }) => expect(doc).toContain(`| ${code} | \`${name}\``));
+  it.each(Object.entries(CLOSE_CODES))('documents close code %s', (name, { code }) =>
+    expect(doc).toContain(`| ${code} | \`${name}\``),
+  );
 });

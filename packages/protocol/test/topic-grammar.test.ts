@@ -52,6 +52,9 @@ describe('R2.1 topic grammar', () => {
   });
 
   it('never throws on arbitrary input (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (raw) => void parseTopic(raw)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (raw) => void parseTopic(raw)),
+      { numRuns: 2000 },
+    );
   });
 });
