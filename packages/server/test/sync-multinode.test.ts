@@ -74,6 +74,25 @@ describe('several nodes sharing one log', () => {
     expect(bob.changes(TOPIC).map((change) => change.id)).toEqual([rid('r1'), rid('r2')]);
   });
 
+  it('R11.2 a node that sees a gap in seq (one hint silently lost) reads the missing change from the log', async () => {
+    const { a, b, busB } = await startNodes();
+    const alice = await a.connect('alice');
+    const bob = await b.connect('bob');
+    await alice.join(TOPIC);
+    await bob.join(TOPIC);
+    // Drop node B's messages without any status event: only the next hint's seq reveals the gap.
+    hub.detached.add(busB.nodeId);
+    await alice.mutate(TOPIC, cid('ca'), [
+      { mid: 1, c: 'items', id: rid('r1'), base: 0, ops: sets({ [F.title]: 'dropped' }) },
+    ]);
+    hub.detached.delete(busB.nodeId);
+    const second = await alice.mutate(TOPIC, cid('ca'), [
+      { mid: 2, c: 'items', id: rid('r2'), base: 0, ops: sets({ [F.title]: 'carried' }) },
+    ]);
+    await bob.waitForSeq(TOPIC, seqOf(second.response.results[0]));
+    expect(bob.changes(TOPIC).map((change) => change.id)).toEqual([rid('r1'), rid('r2')]);
+  });
+
   it('R11.2 with the bus still down, the safety poll delivers the change', async () => {
     const { a, b, busB } = await startNodes(30);
     const alice = await a.connect('alice');

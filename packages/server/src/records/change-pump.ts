@@ -18,6 +18,7 @@ export interface ChangePumpOptions {
  * Cursor rule: the log is commit-ordered (Storage contract), so after a read that returned fewer rows
  * than asked, every change up to the head known before the read has been seen; the cursor moves there.
  * One read is in flight at a time; hints arriving meanwhile coalesce into one follow-up read.
+ * Fast path (`offer`): a commit's own changes that continue the cursor need no read at all.
  */
 export class ChangePump {
   private cursor: number;
@@ -44,6 +45,25 @@ export class ChangePump {
   noteHead(seq: number): void {
     if (seq > this.knownHead) this.knownHead = seq;
     if (seq > this.cursor) this.schedule(false);
+  }
+
+  /**
+   * Changes just committed (by this node, or carried by a bus hint), in `seq` order. When they continue
+   * the cursor without a gap (`seq`s are consecutive per commit, Storage contract) and no read is in
+   * flight, they are delivered as they are, without a log read; otherwise the log is read.
+   */
+  offer(changes: readonly StoredChange[]): void {
+    const first = changes[0];
+    const last = changes.at(-1);
+    if (!first || !last || last.seq <= this.cursor) return;
+    const continues = first.seq === this.cursor + 1 && changes.every((change, i) => change.seq === first.seq + i);
+    if (!continues || this.running || this.closed) {
+      this.noteHead(last.seq);
+      return;
+    }
+    this.cursor = last.seq;
+    if (last.seq > this.knownHead) this.knownHead = last.seq;
+    this.options.deliver([...changes]);
   }
 
   /** Reads the log now; `readHead` asks storage for the head first (polls, bus recovery). */

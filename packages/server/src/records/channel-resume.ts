@@ -36,7 +36,9 @@ export async function resumeSubscription(
   push: (event: string, payload: unknown) => void,
 ): Promise<boolean> {
   const { storage, index } = deps;
-  if (config?.snapshot) {
+  if (scopes.length === 0) {
+    // The channel carries no records (e.g. presence only): nothing to resume.
+  } else if (config?.snapshot) {
     const resync = await readSnapshot(deps, scopes, subscription.session, subscription.topic, 'SNAPSHOT');
     if (!index.isCurrent(subscription)) return false;
     subscription.cursor = resync.seq;

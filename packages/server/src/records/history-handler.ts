@@ -6,7 +6,7 @@ import {
   isErrorCode,
   rollbackRequestSchema,
 } from '@wedsync/protocol';
-import type { Storage, StoredRecord } from '../storage/storage.ts';
+import type { Storage, StoredChange, StoredRecord } from '../storage/storage.ts';
 import { actorOf } from './client-identity.ts';
 import { describeIssues } from './mutate-handler.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
@@ -19,7 +19,7 @@ export interface HistoryDeps {
   nowMs: () => number;
   /** The scopes the channel carries (resolved at join). */
   scopesOf: (topic: string) => Promise<readonly string[]>;
-  committed: (headSeq: number) => void;
+  committed: (changes: readonly StoredChange[]) => void;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -125,8 +125,8 @@ export async function handleRollback(deps: HistoryDeps, ctx: SyncEventContext): 
       const code = isErrorCode(outcome.error.code) ? outcome.error.code : 'SERVER_ERROR';
       return ctx.reply('error', errorResponse(code, outcome.error.message));
     }
-    deps.committed(outcome.change.seq);
     ctx.reply('ok', { v: outcome.change.v, seq: outcome.change.seq });
+    deps.committed([outcome.change]);
   } catch (error) {
     deps.onError(error, 'rollback');
     ctx.reply('error', errorResponse('STORAGE_UNAVAILABLE'));

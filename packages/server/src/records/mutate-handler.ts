@@ -9,7 +9,7 @@ import {
   type MutationResult,
   mutationSchema,
 } from '@wedsync/protocol';
-import type { CommitResult, Storage } from '../storage/storage.ts';
+import type { CommitResult, Storage, StoredChange } from '../storage/storage.ts';
 import { actorOf, storageClientId } from './client-identity.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncEventContext } from './record-sync-host.ts';
@@ -19,8 +19,8 @@ export interface MutateDeps {
   schemas: SchemaIndex;
   hooks: ResolvedHooks;
   nowMs: () => number;
-  /** Called after every commit that wrote changes, with the highest new `seq`. */
-  committed: (headSeq: number) => void;
+  /** Called after every commit with the changes it wrote (delivery and bus hint). */
+  committed: (changes: readonly StoredChange[]) => void;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -107,12 +107,16 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
     accepted.forEach((entry, position) => {
       results[entry.index] = outcome.results[position] ?? rejected(entry.mutation, 'SERVER_ERROR');
     });
-    const head = outcome.changes.at(-1)?.seq;
-    if (head !== undefined) deps.committed(head);
+    ctx.reply('ok', { results: fill(results, raw) } satisfies MutateReply);
+    // After the ack, so the originating client sees its ack before the echo of its own change.
+    deps.committed(outcome.changes);
+    return;
   }
-  ctx.reply('ok', {
-    results: results.map((result, index) => result ?? rejected(raw[index], 'SERVER_ERROR')),
-  } satisfies MutateReply);
+  ctx.reply('ok', { results: fill(results, raw) } satisfies MutateReply);
+}
+
+function fill(results: readonly (MutationResult | undefined)[], raw: readonly unknown[]): MutationResult[] {
+  return results.map((result, index) => result ?? rejected(raw[index], 'SERVER_ERROR'));
 }
 
 function rejected(item: unknown, code: ErrorCode, message?: string): MutationResult {

@@ -9,7 +9,7 @@ import {
 } from '@wedsync/protocol';
 import { LockNotices } from '../locks/lock-notices.ts';
 import { RecordLocks } from '../locks/record-locks.ts';
-import type { CommitRequest, CommitResult, Storage } from '../storage/storage.ts';
+import type { CommitRequest, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
 import { deliverChanges } from './change-delivery.ts';
 import { ChangePump } from './change-pump.ts';
 import { readSnapshot, resumeSubscription } from './channel-resume.ts';
@@ -21,8 +21,13 @@ import { type RecordSyncHooks, resolveHooks } from './record-sync-hooks.ts';
 import type { RecordSyncHost, SyncEventContext, SyncJoinContext } from './record-sync-host.ts';
 import { type Subscription, SubscriptionIndex } from './subscription-index.ts';
 
-/** Bus subject of commit hints `{ h: headSeq }`: "the log has changes up to h". */
+/**
+ * Bus subject of commit hints `{ h: headSeq, c?: changes }`: "the log has changes up to h", carrying
+ * the commit's changes when they are few, so nodes whose cursor they continue need no log read.
+ */
 export const LOG_HINT_SUBJECT = 'records:log';
+/** Larger hints carry only the head; the nodes read the log. */
+const MAX_HINT_CHARS = 64 * 1024;
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +49,8 @@ export interface RecordSyncOptions {
   replayChunkSize?: number;
   /** Changes per live log read (one frame per channel per read); default 1 000. */
   readBatchSize?: number;
+  /** Commits of at most this many changes travel on the bus hint itself (0: hints only); default 100. */
+  hintChangeLimit?: number;
   /** Clock in epoch ms; default `Date.now`. */
   nowMs?: () => number;
   /** Where failures of background work go; default `console.error`. */
@@ -60,7 +67,7 @@ export interface RecordSync {
   /** Every change up to this `seq` has been delivered to this node's channels. */
   readonly deliveredSeq: number;
   commit(request: ServerCommitRequest): Promise<CommitResult>;
-  /** Announces changes committed outside `commit` (e.g. by a migration) to every node. */
+  /** Announces changes committed outside `commit` (e.g. straight through `storage`) to every node. */
   notifyCommitted(headSeq: number): void;
   /** Reads the log now, as the safety poll does; resolves when this node has caught up. */
   catchUp(): Promise<void>;
@@ -105,9 +112,15 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     },
     await storage.headSeq(),
   );
-  const committed = (headSeq: number) => {
-    pump.noteHead(headSeq);
-    host.bus.publish(LOG_HINT_SUBJECT, JSON.stringify({ h: headSeq })).catch((error) => onError(error, 'commit hint'));
+  const hintChangeLimit = options.hintChangeLimit ?? 100;
+  /** After a commit: deliver locally, and tell every node (with the changes themselves when small). */
+  const committed = (changes: readonly StoredChange[]) => {
+    const head = changes.at(-1)?.seq;
+    if (head === undefined) return;
+    pump.offer(changes);
+    let hint = changes.length <= hintChangeLimit ? JSON.stringify({ h: head, c: changes }) : '';
+    if (hint === '' || hint.length > MAX_HINT_CHARS) hint = JSON.stringify({ h: head });
+    host.bus.publish(LOG_HINT_SUBJECT, hint).catch((error) => onError(error, 'commit hint'));
   };
   const notices = new LockNotices({
     bus: host.bus,
@@ -135,8 +148,13 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
   });
 
   const unsubscribeHints = await host.bus.subscribe(LOG_HINT_SUBJECT, (message) => {
-    const head = (JSON.parse(message) as { h?: unknown }).h;
-    if (typeof head === 'number') pump.noteHead(head);
+    try {
+      const hint = JSON.parse(message) as { h?: unknown; c?: StoredChange[] };
+      if (Array.isArray(hint.c)) pump.offer(hint.c);
+      else if (typeof hint.h === 'number') pump.noteHead(hint.h);
+    } catch (error) {
+      onError(error, 'commit hint');
+    }
   });
   const stopStatus = host.bus.onStatusChange((health) => {
     if (health.ok) void pump.schedule(true);
@@ -253,11 +271,15 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
         schemas,
         nowMs: request.nowMs ?? nowMs(),
       });
-      const head = result.changes.at(-1)?.seq;
-      if (head !== undefined) committed(head);
+      committed(result.changes);
       return result;
     },
-    notifyCommitted: committed,
+    notifyCommitted(headSeq) {
+      pump.noteHead(headSeq);
+      host.bus
+        .publish(LOG_HINT_SUBJECT, JSON.stringify({ h: headSeq }))
+        .catch((error) => onError(error, 'commit hint'));
+    },
     async refreshScopes(topics) {
       for (const topic of topics ?? index.topics()) {
         if (index.scopesOf(topic)) await updateScopes(topic, await hooks.scopesForTopic(topic));
