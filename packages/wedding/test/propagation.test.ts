@@ -48,7 +48,7 @@ describe('R3.1 R3.2 core-field propagation', () => {
     const events = model.propagate(applied!).filter((e) => e.kind === 'timeline_changed');
     expect(events.map(who).sort()).toEqual(['feast', 'lenslight', 'oakwood']);
     const last = events[0]?.kind === 'timeline_changed' ? events[0].items.at(-1) : undefined;
-    expect(last).toEqual({ id: 'tl-9', value: { time: '23:00', title: 'Sparkler exit' } });
+    expect(last).toEqual({ id: 'tl-9', v: { time: '23:00', title: 'Sparkler exit' } });
   });
 
   test('R3.1 R14.2 a supplier the field is not shared with gets no event at all; a disconnected one neither', () => {

@@ -88,9 +88,9 @@ export function describeChange(directory: Directory, applied: AppliedChange): Ac
         push('journey_completed', { detail: { journeyName } });
       } else if (!created && now('stageIndex') !== was('stageIndex')) {
         const stages = Array.isArray(journey?.fields.stages)
-          ? (journey.fields.stages as { value?: { name?: string } }[])
+          ? (journey.fields.stages as { v?: { name?: string } }[])
           : [];
-        const stageName = stages[Number(now('stageIndex'))]?.value?.name ?? `stage ${Number(now('stageIndex')) + 1}`;
+        const stageName = stages[Number(now('stageIndex'))]?.v?.name ?? `stage ${Number(now('stageIndex')) + 1}`;
         push('journey_stage', { detail: { journeyName, stageName } });
       }
       break;

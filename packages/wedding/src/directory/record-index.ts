@@ -3,7 +3,7 @@ import { collectionNamed, fieldNameOf } from '../collections/wedding-schemas.ts'
 
 /**
  * The current state of one record as the Directory knows it. Field values are keyed by field *name*;
- * list fields hold `{ id, value }` items in commit order; `text` fields (note bodies, long answers)
+ * list fields hold `{ id, v }` items in commit order (as `@wedsync/merge` keeps them); `text` fields (note bodies, long answers)
  * hold only their length in code points (enough for "answered?" and completion, R3.4).
  */
 export interface IndexedRecord {
@@ -20,7 +20,7 @@ export interface IndexedRecord {
 
 export interface ListItem<T = unknown> {
   id: string;
-  value: T;
+  v: T;
 }
 
 /** The minimum of a committed change the index needs (a `StoredChange` from storage satisfies it). */
@@ -76,7 +76,7 @@ export function applyOpsToFields(collection: string, fields: Record<string, unkn
     if (op.k === 'set') fields[name] = op.v;
     else if (op.k === 'add') {
       const items = Array.isArray(fields[name]) ? (fields[name] as ListItem[]) : [];
-      if (!items.some((item) => item.id === op.id)) fields[name] = [...items, { id: op.id, value: op.v }];
+      if (!items.some((item) => item.id === op.id)) fields[name] = [...items, { id: op.id, v: op.v }];
     } else if (op.k === 'remove') {
       const items = Array.isArray(fields[name]) ? (fields[name] as ListItem[]) : [];
       fields[name] = items.filter((item) => item.id !== op.id);

@@ -29,9 +29,7 @@ export function formCompletion(directory: Directory, assignmentId: string): Form
     answered: count,
     total: fields.length,
     percent: fields.length === 0 ? 0 : Math.floor((count * 100) / fields.length),
-    missingRequired: fields
-      .filter((field) => field.value?.required && !answered.has(field.id))
-      .map((field) => field.id),
+    missingRequired: fields.filter((field) => field.v?.required && !answered.has(field.id)).map((field) => field.id),
   };
 }
 

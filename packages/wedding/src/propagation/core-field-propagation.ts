@@ -100,7 +100,7 @@ function boundFormFields(
     if (!directory.isConnected(weddingId, supplierId)) continue;
     const fields = directory.records.get('forms', formId)?.fields.fields;
     for (const item of Array.isArray(fields) ? (fields as ListItem<FormFieldDefinition>[]) : []) {
-      if (item.value?.boundTo !== coreField) continue;
+      if (item.v?.boundTo !== coreField) continue;
       events.push({
         ...base,
         audience,

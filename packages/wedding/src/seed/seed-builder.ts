@@ -22,7 +22,7 @@ export interface SeedWrite {
   atMs: number;
   c: string;
   id: string;
-  /** Values by field name: lists as `{ id, value }` items (appended), text as the initial string. */
+  /** Values by field name: lists as `{ id, v }` items (appended), text as the initial string. */
   fields: Record<string, unknown>;
 }
 
@@ -99,7 +99,7 @@ function opsFor(collection: string, fields: Record<string, unknown>, exists: boo
     const schema = schemas[name];
     if (!schema) throw new RangeError(`${collection} has no field ${name}`);
     if (schema.kind === 'list') {
-      for (const item of value as ListItem[]) ops.push({ k: 'add', f: schema.id, id: item.id, v: item.value });
+      for (const item of value as ListItem[]) ops.push({ k: 'add', f: schema.id, id: item.id, v: item.v });
     } else if (schema.kind === 'text') {
       if (exists) throw new RangeError(`seed edits of existing text ${collection}.${name} are not supported`);
       if (typeof value === 'string' && value.length > 0) ops.push({ k: 'text', f: schema.id, op: [value] });

@@ -10,7 +10,7 @@ export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const item = (id: string, value: unknown) => ({ id, value });
+const item = (id: string, v: unknown) => ({ id, v });
 
 export const SEED_FORMS = {
   questionnaire: 'f-lenslight-questionnaire',

@@ -66,8 +66,8 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     startedAtMs: t,
     nextActionAtMs: t + HOUR_MS,
     log: [
-      { id: 'e1', value: { moduleId: 'welcome-email', event: 'completed', atMs: t } },
-      { id: 'e2', value: { moduleId: 'send-questionnaire', event: 'completed', atMs: t } },
+      { id: 'e1', v: { moduleId: 'welcome-email', event: 'completed', atMs: t } },
+      { id: 'e2', v: { moduleId: 'send-questionnaire', event: 'completed', atMs: t } },
     ],
   });
   w('u-sarah', t, 'payments', 'p-emma-lenslight-deposit', {
@@ -102,7 +102,7 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     stageIndex: 0,
     startedAtMs: t + 4 * HOUR_MS,
     nextActionAtMs: nowMs + 2 * DAY_MS,
-    log: [{ id: 'e1', value: { moduleId: 'welcome-email', event: 'completed', atMs: t + 4 * HOUR_MS } }],
+    log: [{ id: 'e1', v: { moduleId: 'welcome-email', event: 'completed', atMs: t + 4 * HOUR_MS } }],
   });
   t = ago(5 * DAY_MS);
   message(
@@ -133,9 +133,9 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     endAtMs: nowMs + 10 * DAY_MS + 2 * HOUR_MS,
     status: 'scheduled',
     attendees: [
-      { id: 'u-sarah', value: { userId: 'u-sarah' } },
-      { id: 'u-emma', value: { userId: 'u-emma' } },
-      { id: 'u-james', value: { userId: 'u-james' } },
+      { id: 'u-sarah', v: { userId: 'u-sarah' } },
+      { id: 'u-emma', v: { userId: 'u-emma' } },
+      { id: 'u-james', v: { userId: 'u-james' } },
     ],
   });
   t = ago(4 * DAY_MS);
@@ -149,13 +149,13 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     'Getting ready with my sisters, the first look by the lake, confetti exit and a sunset portrait.',
   );
   w('u-emma', t + 2 * HOUR_MS, 'weddings', emma.weddingId, {
-    timeline: [{ id: 'tl-5', value: { time: '18:30', title: 'Speeches' } }],
+    timeline: [{ id: 'tl-5', v: { time: '18:30', title: 'Speeches' } }],
   });
   t = ago(3 * DAY_MS);
   w('system', t, 'journey_runs', runEmma, {
     stageIndex: 1,
     nextActionAtMs: nowMs + 3 * DAY_MS,
-    log: [{ id: 'e3', value: { moduleId: 'wait-14', event: 'started', atMs: t } }],
+    log: [{ id: 'e3', v: { moduleId: 'wait-14', event: 'started', atMs: t } }],
   });
   w('u-priya', t + HOUR_MS, 'form_assignments', 'a-priya-flowers', { status: 'in_progress', startedAtMs: t + HOUR_MS });
   answer('u-priya', t + HOUR_MS + MINUTE_MS, 'a-priya-flowers', priya.weddingId, 'b1', 'Blush, ivory and sage');
@@ -187,8 +187,8 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     endAtMs: nowMs + 3 * DAY_MS + HOUR_MS,
     status: 'scheduled',
     attendees: [
-      { id: 'u-noah', value: { userId: 'u-noah' } },
-      { id: 'u-priya', value: { userId: 'u-priya' } },
+      { id: 'u-noah', v: { userId: 'u-noah' } },
+      { id: 'u-priya', v: { userId: 'u-priya' } },
     ],
   });
   t = ago(2 * DAY_MS);
@@ -203,9 +203,9 @@ export function writeWeek(seed: SeedBuilder, nowMs: number): void {
     endAtMs: nowMs + 5 * DAY_MS + 2 * HOUR_MS,
     status: 'scheduled',
     attendees: [
-      { id: 'u-olivia', value: { userId: 'u-olivia' } },
-      { id: 'u-emma', value: { userId: 'u-emma' } },
-      { id: 'u-james', value: { userId: 'u-james' } },
+      { id: 'u-olivia', v: { userId: 'u-olivia' } },
+      { id: 'u-emma', v: { userId: 'u-emma' } },
+      { id: 'u-james', v: { userId: 'u-james' } },
     ],
   });
   w('u-sarah', t + 3 * HOUR_MS, 'team_chat', 'chat-lenslight-1', {
