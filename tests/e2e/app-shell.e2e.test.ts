@@ -85,4 +85,15 @@ describe('web app shell in a real browser', () => {
     await sarah.page.getByRole('list', { name: 'Online now: 1' }).waitFor();
     await sarah.context.close();
   });
+
+  test('R16.2 the sync performance page shows the server figures and history graphs', async () => {
+    const { context, page } = await logInAs(browser, server.url, 'Sarah Bennett');
+    await page.getByRole('link', { name: 'Sync' }).click();
+    const dashboard = page.getByRole('region', { name: 'Sync performance' });
+    await dashboard.getByText('Connections: 1').waitFor({ timeout: 20_000 });
+    await dashboard.getByRole('img', { name: /Messages \/ s: now/ }).waitFor({ timeout: 20_000 });
+    expect(await dashboard.getByRole('table').textContent()).toContain('all channels (server)');
+    await screenshot(page, 'sync-dashboard');
+    await context.close();
+  });
 });

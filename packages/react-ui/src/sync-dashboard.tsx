@@ -1,17 +1,17 @@
 import { AnimatedMetric } from './animated-metric.tsx';
 import { Sparkline } from './sparkline.tsx';
 
-/** Live figures from the server's metrics (R16.1). Rates are fractions 0..1. */
+/** Live figures (R16.1). Rates are fractions 0..1; null means "not reported" and is shown as such. */
 export interface SyncMetricsSnapshot {
-  connections: number;
-  concurrentUsers: number;
-  messagesPerSecond: number;
-  averageLatencyMs: number;
-  uptimeRatio: number;
-  reconnectsPerMinute: number;
-  syncFailureRate: number;
-  conflictRate: number;
-  /** Subscriptions per topic kind, e.g. { wedding: 42, 'supplier:team': 7 }. */
+  connections: number | null;
+  concurrentUsers: number | null;
+  messagesPerSecond: number | null;
+  averageLatencyMs: number | null;
+  uptimeRatio: number | null;
+  reconnectsPerMinute: number | null;
+  syncFailureRate: number | null;
+  conflictRate: number | null;
+  /** Subscription counts by label, e.g. { 'all channels (server)': 42, wedding: 3 }. */
   subscriptionsByTopicKind: Readonly<Record<string, number>>;
 }
 
@@ -32,6 +32,19 @@ export interface SyncDashboardProps {
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(value < 0.01 && value > 0 ? 2 : 1)}%`;
+const whole = (value: number) => Math.round(value).toLocaleString();
+
+type NumericKey = Exclude<keyof SyncMetricsSnapshot, 'subscriptionsByTopicKind'>;
+const STATS: { key: NumericKey; label: string; format: (value: number) => string; significantRatio?: number }[] = [
+  { key: 'connections', label: 'Connections', format: whole },
+  { key: 'concurrentUsers', label: 'Concurrent users', format: whole },
+  { key: 'messagesPerSecond', label: 'Messages / s', format: (v) => v.toFixed(1) },
+  { key: 'averageLatencyMs', label: 'Average latency', format: (v) => `${Math.round(v)} ms` },
+  { key: 'uptimeRatio', label: 'Uptime', format: percent, significantRatio: 0.01 },
+  { key: 'reconnectsPerMinute', label: 'Reconnects / min', format: (v) => v.toFixed(1) },
+  { key: 'syncFailureRate', label: 'Sync failures', format: percent },
+  { key: 'conflictRate', label: 'Conflicts', format: percent },
+];
 
 /** The sync performance dashboard (R16.2): live stats, history graphs, error trend, subscriptions. */
 export function SyncDashboard({ metrics, history }: SyncDashboardProps) {
@@ -46,23 +59,22 @@ export function SyncDashboard({ metrics, history }: SyncDashboardProps) {
     );
   }
   const subscriptions = Object.entries(metrics.subscriptionsByTopicKind).sort((a, b) => b[1] - a[1]);
-  const totalSubscriptions = subscriptions.reduce((sum, [, count]) => sum + count, 0);
   return (
     <section className="ws-syncdash" aria-label="Sync performance">
       <h2 className="ws-section-title">Sync performance</h2>
       <div className="ws-syncdash__stats">
-        <AnimatedMetric label="Connections" value={metrics.connections} />
-        <AnimatedMetric label="Concurrent users" value={metrics.concurrentUsers} />
-        <AnimatedMetric label="Messages / s" value={metrics.messagesPerSecond} format={(v) => v.toFixed(1)} />
-        <AnimatedMetric
-          label="Average latency"
-          value={metrics.averageLatencyMs}
-          format={(v) => `${Math.round(v)} ms`}
-        />
-        <AnimatedMetric label="Uptime" value={metrics.uptimeRatio} format={percent} significantRatio={0.01} />
-        <AnimatedMetric label="Reconnects / min" value={metrics.reconnectsPerMinute} format={(v) => v.toFixed(1)} />
-        <AnimatedMetric label="Sync failures" value={metrics.syncFailureRate} format={percent} />
-        <AnimatedMetric label="Conflicts" value={metrics.conflictRate} format={percent} />
+        {STATS.map(({ key, label, format, significantRatio }) => {
+          const value = metrics[key];
+          return value === null ? (
+            <div key={key} className="ws-metric" data-missing="true">
+              <span className="ws-metric__label">{label}</span>
+              <span className="ws-metric__value ws-muted">—</span>
+              <span className="ws-metric__hint">not reported</span>
+            </div>
+          ) : (
+            <AnimatedMetric key={key} label={label} value={value} format={format} significantRatio={significantRatio} />
+          );
+        })}
       </div>
       <div className="ws-syncdash__graphs">
         <Sparkline label="Connections" values={history.map((s) => s.connections)} />
@@ -76,7 +88,7 @@ export function SyncDashboard({ metrics, history }: SyncDashboardProps) {
         <Sparkline label="Error rate" values={history.map((s) => s.errorRate)} format={percent} tone="red" />
       </div>
       <table className="ws-table">
-        <caption>Channel subscriptions ({totalSubscriptions})</caption>
+        <caption>Channel subscriptions</caption>
         <thead>
           <tr>
             <th scope="col">Channel kind</th>

@@ -56,7 +56,7 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
       ) : page?.path === '/supplier/calendar' ? (
         <CalendarPage />
       ) : page?.path === '/supplier/sync' ? (
-        <SyncPage />
+        <SyncPage connectionLog={live.connectionLog} />
       ) : (
         <SupplierHome userName={session.user.name} />
       )}
