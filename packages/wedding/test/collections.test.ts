@@ -16,7 +16,8 @@ describe('R12.2 R4.2 collections: stable numeric field ids and merge kinds', () 
   });
 
   test('R4.2 field kinds follow the domain: manual date, list timeline and attendees, text notes and long answers', () => {
-    const kind = (c: string, f: string) => (collectionNamed(c)?.fields as Record<string, { kind: string }> | undefined)?.[f]?.kind;
+    const kind = (c: string, f: string) =>
+      (collectionNamed(c)?.fields as Record<string, { kind: string }> | undefined)?.[f]?.kind;
     expect(kind('weddings', 'date')).toBe('manual');
     expect(kind('weddings', 'timeline')).toBe('list');
     expect(kind('weddings', 'guestCount')).toBe('lww');
