@@ -100,3 +100,24 @@ export function buildTopic(topic: Topic): string {
       return `journey:${checkId(topic.journeyId)}:${checkId(topic.clientId)}`;
   }
 }
+
+/**
+ * Per-user topics `user:{userId}` (R5.3): one person's own records (notifications) and toasts, on
+ * every device of that person. Kept outside the `Topic` union (R2.1 product topics) so exhaustive
+ * switches over `Topic` stay valid; apps that serve them recognise them with `parseUserTopic` first.
+ */
+export const USER_TOPIC_PREFIX = 'user:';
+
+/** The user id of a `user:{userId}` topic (`realtime:` prefix accepted), or undefined for anything else. */
+export function parseUserTopic(raw: string): string | undefined {
+  if (typeof raw !== 'string' || raw.length > MAX_TOPIC_LENGTH) return undefined;
+  const topic = stripSupabasePrefix(raw);
+  if (!topic.startsWith(USER_TOPIC_PREFIX)) return undefined;
+  const userId = topic.slice(USER_TOPIC_PREFIX.length);
+  return ID.test(userId) ? userId : undefined;
+}
+
+export function buildUserTopic(userId: string): string {
+  if (!ID.test(userId)) throw new RangeError(`invalid topic id "${userId}"`);
+  return `${USER_TOPIC_PREFIX}${userId}`;
+}
