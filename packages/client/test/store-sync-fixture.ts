@@ -25,6 +25,7 @@ export const ITEMS: CollectionSchema = {
     notes: { id: 2, kind: 'text' },
     tags: { id: 3, kind: 'list' },
     date: { id: 4, kind: 'manual' },
+    memo: { id: 5, kind: 'text' },
   },
 };
 const SECRET = 'store-integration-secret-0123456789abcdef';
