@@ -215,20 +215,31 @@ async function stopChild(node: EngineNode): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Deletes every key under `prefix` (rate-limit counters); the bus itself only uses pub/sub channels. */
+/**
+ * Deletes every key under `prefix` (rate-limit counters, which also expire after their 1 s window; the
+ * bus itself only uses pub/sub channels) and fails if any is left.
+ */
 async function deleteKeys(url: string, prefix: string): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, `${prefix}*`);
+    const deleted = keys.length > 0 ? await redis.del(...keys) : 0;
+    const left = await scanKeys(redis, `${prefix}*`);
+    if (left.length > 0) throw new Error(`Redis keys left under ${prefix}: ${left.join(', ')}`);
     return deleted;
   } finally {
     redis.disconnect();
   }
+}
+
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
 }
