@@ -124,6 +124,22 @@ export class EngineCluster {
     return { status: response.status, body: (await response.json()) as Healthz['body'] };
   }
 
+  /** Polls `/healthz` of node `index` (every 100 ms) until `predicate` holds; rejects after `timeoutMs`. */
+  async untilHealth(index: number, predicate: (health: Healthz) => boolean, timeoutMs = 20_000): Promise<Healthz> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Healthz | string = 'no answer yet';
+    while (Date.now() < deadline) {
+      try {
+        last = await this.healthz(index);
+        if (predicate(last)) return last;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`node ${index} health never matched within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  }
+
   /** The last lines a node wrote on stderr (its record-sync errors), for diagnostics. */
   stderrOf(index: number): string {
     return (this.stderr.get(index) ?? []).join('');

@@ -141,6 +141,8 @@ export interface FaultScenarioOptions {
   whileFaulted?(context: FaultContext): Promise<void>;
   /** Ends the fault (restart the service, restore the link); default none. */
   heal?(context: FaultContext): Promise<void>;
+  /** Checks after the burst and the delivery check, while the clients are still connected. */
+  afterwards?(context: FaultContext): Promise<void>;
   clientsPerNode?: number;
   mutationsPerWriter?: number;
   /** Inject after this many acks; default a third of the burst. */
@@ -212,6 +214,7 @@ export async function faultScenario(target: ClusterTarget, options: FaultScenari
     await options.heal?.(context);
     await running;
     const report = await checkAll(target.storage, topic, clients, burst);
+    await options.afterwards?.(context);
     const moved = clients.filter((client) => client.connections > 1).length;
     return { report, burst, moved, ghostGoneAfterMs, topic, clients };
   } finally {
