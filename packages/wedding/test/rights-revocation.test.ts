@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { topicsWithChangedScopes } from '../src/index.ts';
 import { ChangeLog, seededModel } from './seeded-model.ts';
 
 describe('R2.2 losing a right ends the affected subscriptions at once', () => {
@@ -45,6 +46,16 @@ describe('R2.2 losing a right ends the affected subscriptions at once', () => {
     });
     expect(lost).toEqual([]);
     expect(model.topicsForUser('u-olivia').map((g) => g.topic)).toContain('wedding:w-priya-arjun');
+    expect(topicsWithChangedScopes(log.applied)).toEqual([
+      'supplier:feast',
+      'supplier:feast:clients',
+      'supplier:feast:forms',
+      'supplier:feast:journeys',
+    ]);
+    expect(model.recordSyncHooks().scopesForTopic('supplier:feast:clients')).toEqual([
+      'wedding:w-emma-james',
+      'wedding:w-priya-arjun',
+    ]);
   });
 
   test('R2.2 ending a connection also hides the past: replayed wedding changes no longer reach that supplier', () => {

@@ -31,6 +31,7 @@ export function seededModel(): WeddingModel {
 export class ChangeLog {
   private seq: number;
   readonly changes: IndexableChange[] = [];
+  readonly applied: AppliedChange[] = [];
 
   constructor(readonly model: WeddingModel) {
     this.seq = Math.max(0, ...[...model.directory.records.everything()].map((r) => r.seq));
@@ -62,6 +63,7 @@ export class ChangeLog {
     if (options.del) change.del = true;
     this.changes.push(change);
     const { applied, lost } = this.model.applyChanges([change]);
+    this.applied.push(...applied);
     return { change, applied: applied[0], lost };
   }
 }

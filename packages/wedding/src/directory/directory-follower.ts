@@ -1,4 +1,5 @@
 import { DIRECTORY_SCOPE, supplierScope, weddingScope } from '../rights/audience.ts';
+import { topicsWithChangedScopes } from '../rights/topic-contents.ts';
 import { applyWithRevocations, type TopicLoss } from '../rights/user-topics.ts';
 import type { Directory } from './directory.ts';
 import type { LogSource } from './log-source.ts';
@@ -8,6 +9,8 @@ export interface FollowResult {
   applied: AppliedChange[];
   /** Topics people lost through these changes: close them now (`revokeUser`, R2.2). */
   lost: TopicLoss[];
+  /** Topics whose log scopes changed (see `topicsWithChangedScopes`): re-read their scopes. */
+  rescoped: string[];
 }
 
 /**
@@ -61,18 +64,20 @@ export class DirectoryFollower {
   private async catchUpNow(): Promise<FollowResult> {
     if (this.cursor > 0 && this.cursor + 1 < (await this.source.oldestRetainedSeq())) await this.loadNow();
     const batchSize = this.options.batchSize ?? 1_000;
-    const result: FollowResult = { applied: [], lost: [] };
+    const result: FollowResult = { applied: [], lost: [], rescoped: [] };
     for (;;) {
       const known = new Set(this.scopes());
       const changes = await this.source.changesSince([...known], this.cursor, batchSize);
-      if (changes.length === 0) return result;
+      if (changes.length === 0) return { ...result, rescoped: topicsWithChangedScopes(result.applied) };
       const { applied, lost } = applyWithRevocations(this.directory, changes);
       result.applied.push(...applied);
       result.lost.push(...lost);
       this.cursor = changes.at(-1)?.seq ?? this.cursor;
       const added = this.scopes().filter((scope) => !known.has(scope));
       if (added.length > 0) this.directory.load((await this.source.snapshot(added)).records);
-      if (changes.length < batchSize && added.length === 0) return result;
+      if (changes.length < batchSize && added.length === 0) {
+        return { ...result, rescoped: topicsWithChangedScopes(result.applied) };
+      }
     }
   }
 

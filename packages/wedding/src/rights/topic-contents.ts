@@ -1,5 +1,6 @@
 import { buildTopic, type Topic } from '@wedsync/protocol';
 import type { Directory } from '../directory/directory.ts';
+import type { AppliedChange } from '../directory/record-index.ts';
 import { parseScope, type RecordRef, supplierScope, weddingScope } from './audience.ts';
 import { assignmentForm } from './visibility.ts';
 
@@ -182,4 +183,30 @@ function safeBuild(topic: Topic): string | undefined {
 
 function isString(value: string | undefined): value is string {
   return value !== undefined;
+}
+
+/**
+ * Topics whose `scopesForTopic` answer these applied changes may have changed (a new or ended
+ * connection widens or narrows a supplier's topics; a new assignment adds a wedding to a form's
+ * topic). An engine that caches scopes per channel must re-read them for these topics, or new
+ * records of a newly connected wedding never reach `supplier:{S}:clients`.
+ */
+export function topicsWithChangedScopes(applied: readonly AppliedChange[]): string[] {
+  const topics = new Set<string>();
+  for (const { change, before, after } of applied) {
+    const fields = { ...(before?.fields ?? {}), ...after.fields };
+    if (change.c === 'connections' && typeof fields.supplierId === 'string') {
+      const s = fields.supplierId;
+      for (const topic of [`supplier:${s}`, `supplier:${s}:clients`, `supplier:${s}:forms`, `supplier:${s}:journeys`]) {
+        topics.add(topic);
+      }
+    }
+    if (change.c === 'form_assignments' && (before === undefined || change.del) && typeof fields.formId === 'string') {
+      topics.add(`form:${fields.formId}`);
+    }
+    if (change.c === 'couples' && before?.fields.weddingId !== after.fields.weddingId) {
+      for (const suffix of ['', ':suppliers', ':tasks', ':timeline']) topics.add(`couple:${change.id}${suffix}`);
+    }
+  }
+  return [...topics].sort();
 }
