@@ -33,6 +33,7 @@ export {
   type JourneyStageStatus,
 } from './journey-progress.tsx';
 export { LastUpdated, type LastUpdatedProps } from './last-updated.tsx';
+export { LiveField, type LiveFieldProps, type LiveFieldType } from './live-field.tsx';
 export { LiveSectionOverlay, type LiveSectionOverlayProps } from './live-section-overlay.tsx';
 export { LockedField, type LockedFieldProps } from './locked-field.tsx';
 export { MobileTopBar, type MobileTopBarProps } from './mobile-top-bar.tsx';
