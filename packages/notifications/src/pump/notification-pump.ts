@@ -1,0 +1,207 @@
+import { jsonParam, type SqlClient } from '@wedsync/storage-postgres';
+import type { NotificationIntent } from '../notification-intent.ts';
+import type { NewJob } from '../outbox/outbox-job.ts';
+import { OutboxStore } from '../outbox/outbox-store.ts';
+import type { NotificationPreferences } from '../preferences/notification-preferences.ts';
+import { PreferencesStore } from '../preferences/preferences-store.ts';
+import { PushSubscriptions } from '../push/push-subscriptions.ts';
+import {
+  type RenderOptions,
+  renderEmail,
+  renderInApp,
+  renderPush,
+  renderSms,
+  shortHash,
+} from '../render/message-render.ts';
+import { type ChannelDecision, type PushTarget, routeNotification } from '../routing/notification-routing.ts';
+
+/** The notifications one cause produced. `seq`: the log change they come from (absent: time-driven). */
+export interface CauseBatch {
+  seq?: number;
+  intents: readonly NotificationIntent[];
+}
+
+export interface NotificationPumpOptions {
+  sql: SqlClient;
+  render: RenderOptions;
+  nowMs?: () => number;
+  /** Called after a write that enqueued jobs (wake the worker here and on other nodes). */
+  onEnqueued?: (count: number) => void;
+  onError?: (error: unknown, context: string) => void;
+}
+
+/**
+ * Writes notifications and their outbox jobs (R5.2, R5.4). The engine commits a cause in its own
+ * transaction, so notifications cannot share it; they are written right after, in one transaction per
+ * batch that also advances the durable trigger cursor (`notify_cursor`):
+ * - exactly once: a cause with `seq` ≤ the cursor is skipped, and notification ids and job idempotency
+ *   keys are deterministic with `ON CONFLICT DO NOTHING`, so a replay or a second node writes nothing;
+ * - never missed: the cursor only moves with the notifications it stands for; after a crash the app
+ *   re-reads the log from the cursor.
+ * Tasks run one at a time in the order given (so causes are written in `seq` order).
+ */
+export class NotificationPump {
+  private readonly preferences: PreferencesStore;
+  private readonly push: PushSubscriptions;
+  private readonly outbox: OutboxStore;
+  private readonly nowMs: () => number;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  constructor(private readonly options: NotificationPumpOptions) {
+    this.preferences = new PreferencesStore(options.sql);
+    this.push = new PushSubscriptions(options.sql);
+    this.outbox = new OutboxStore(options.sql);
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /**
+   * The cursor, created at `headSeq` when absent (a fresh install notifies about what happens from
+   * now on, not about the history it starts with).
+   */
+  async init(headSeq: number): Promise<number> {
+    await this.options.sql.query('INSERT INTO notify_cursor (id, seq) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
+      headSeq,
+    ]);
+    return this.cursor();
+  }
+
+  async cursor(): Promise<number> {
+    const rows = await this.options.sql.query<{ seq: unknown }>('SELECT seq FROM notify_cursor WHERE id = 1');
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  /** Queues a task producing cause batches; they are written after every earlier task. */
+  enqueue(task: () => CauseBatch[] | Promise<CauseBatch[]>): Promise<number> {
+    this.pending++;
+    const run = async () => {
+      try {
+        return await this.write(await task());
+      } finally {
+        this.pending--;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch((error) => this.options.onError?.(error, 'notification write'));
+    return next;
+  }
+
+  /** Resolves when every queued task has been written (or failed). */
+  async idle(): Promise<void> {
+    while (this.pending > 0) await this.queue;
+  }
+
+  /** Writes the batches in one transaction; returns the number of jobs enqueued. */
+  async write(batches: readonly CauseBatch[]): Promise<number> {
+    if (batches.length === 0) return 0;
+    const nowMs = this.nowMs();
+    const enqueued = await this.options.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ seq: unknown }>('SELECT seq FROM notify_cursor WHERE id = 1 FOR UPDATE');
+      const cursor = Number(rows[0]?.seq ?? 0);
+      let head = cursor;
+      let jobs = 0;
+      const context = new Map<string, { prefs: NotificationPreferences; push: PushTarget[] }>();
+      for (const batch of batches) {
+        if (batch.seq !== undefined && batch.seq <= cursor) continue;
+        if (batch.seq !== undefined) head = Math.max(head, batch.seq);
+        for (const intent of batch.intents) {
+          let person = context.get(intent.userId);
+          if (!person) {
+            person = {
+              prefs: await this.preferences.get(intent.userId, tx),
+              push: await this.push.of(intent.userId, tx),
+            };
+            context.set(intent.userId, person);
+          }
+          jobs += await this.writeOne(tx, intent, person.prefs, person.push, nowMs);
+        }
+      }
+      if (head > cursor) await tx.query('UPDATE notify_cursor SET seq = $1 WHERE id = 1', [head]);
+      return jobs;
+    });
+    if (enqueued > 0) this.options.onEnqueued?.(enqueued);
+    return enqueued;
+  }
+
+  private async writeOne(
+    tx: SqlClient,
+    intent: NotificationIntent,
+    prefs: NotificationPreferences,
+    pushTargets: PushTarget[],
+    nowMs: number,
+  ): Promise<number> {
+    const plan = routeNotification(intent, prefs, pushTargets, nowMs);
+    const inserted = await tx.query(
+      `INSERT INTO notify_notifications (id, user_id, trigger, importance, title, body, link, cause_seq, created_at_ms, plan)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        intent.id,
+        intent.userId,
+        intent.trigger,
+        intent.importance,
+        intent.title,
+        intent.body,
+        intent.link ?? null,
+        intent.causeSeq ?? null,
+        intent.createdAtMs,
+        jsonParam(plan),
+      ],
+    );
+    if (inserted.length === 0) return 0;
+    const jobs = jobsFor(intent, plan, pushTargets, this.options.render);
+    return (await this.outbox.enqueue(tx, jobs, nowMs)).length;
+  }
+}
+
+/** The outbox jobs of one routed notification (one per external channel and push device). */
+export function jobsFor(
+  intent: NotificationIntent,
+  plan: readonly ChannelDecision[],
+  pushTargets: readonly PushTarget[],
+  render: RenderOptions,
+): NewJob[] {
+  const sends = plan.filter((decision) => decision.decision === 'send');
+  const on = (channel: string) => sends.some((decision) => decision.channel === channel);
+  const base = { notificationId: intent.id, userId: intent.userId };
+  const jobs: NewJob[] = [];
+  if (on('bell') || on('toast')) {
+    jobs.push({
+      ...base,
+      idempotencyKey: `${intent.id}:inapp`,
+      channel: 'inapp',
+      target: `user:${intent.userId}`,
+      message: renderInApp(intent, on('bell'), on('toast')),
+    });
+  }
+  for (const decision of sends) {
+    if (decision.decision !== 'send' || !decision.target) continue;
+    const hold = decision.notBeforeMs !== undefined ? { notBeforeMs: decision.notBeforeMs } : {};
+    if (decision.channel === 'email') {
+      const key = `${intent.id}:email`;
+      const message = renderEmail(intent, decision.target, key, render);
+      jobs.push({ ...base, idempotencyKey: key, channel: 'email', target: decision.target, message, ...hold });
+    } else if (decision.channel === 'sms') {
+      const message = renderSms(intent, decision.target);
+      jobs.push({
+        ...base,
+        idempotencyKey: `${intent.id}:sms`,
+        channel: 'sms',
+        target: decision.target,
+        message,
+        ...hold,
+      });
+    } else if (decision.channel === 'push') {
+      const device = pushTargets.find((target) => target.endpoint === decision.target);
+      if (!device) continue;
+      jobs.push({
+        ...base,
+        idempotencyKey: `${intent.id}:push:${shortHash(device.endpoint, 16)}`,
+        channel: 'push',
+        target: device.endpoint,
+        message: renderPush(intent, device),
+        ...hold,
+      });
+    }
+  }
+  return jobs;
+}
