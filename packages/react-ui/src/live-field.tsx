@@ -40,15 +40,13 @@ export function LiveField(props: LiveFieldProps) {
   const valueAtFocus = useRef<string | null>(null);
 
   // A remote change while I am editing: keep my draft, but warn before it overwrites theirs.
+  // Untouched drafts simply follow the new value.
   useEffect(() => {
-    if (
-      draft !== null &&
-      valueAtFocus.current !== null &&
-      props.value !== valueAtFocus.current &&
-      props.value !== draft
-    ) {
-      setStaleFrom(props.value);
-    }
+    if (draft === null || valueAtFocus.current === null || props.value === valueAtFocus.current) return;
+    if (draft === valueAtFocus.current) {
+      valueAtFocus.current = props.value;
+      setDraft(props.value);
+    } else if (props.value !== draft) setStaleFrom(props.value);
   }, [props.value, draft]);
 
   if (props.lockedBy) {

@@ -36,14 +36,25 @@ describe('LiveField', () => {
     const { rerender } = render(<LiveField {...props} />);
     const input = screen.getByLabelText('Guest count') as HTMLInputElement;
     fireEvent.focus(input);
+    fireEvent.change(input, { target: { value: '130' } });
     rerender(<LiveField {...props} value="150" remoteChangeKey={2} remoteChangedBy="Emma" />);
     expect(screen.getByRole('alert').textContent).toContain(
       'Emma changed guest count to “150” while you were editing.',
     );
     fireEvent.change(input, { target: { value: '135' } });
-    expect(props.onEdit).not.toHaveBeenCalled();
+    expect(props.onEdit).toHaveBeenCalledTimes(1);
     fireEvent.click(screen.getByRole('button', { name: 'Overwrite with mine' }));
-    expect(props.onEdit).toHaveBeenCalledWith('135');
+    expect(props.onEdit).toHaveBeenLastCalledWith('135');
+  });
+
+  test('R3.1 a remote change to a focused but untouched field simply shows the new value', () => {
+    const props = base();
+    const { rerender } = render(<LiveField {...props} />);
+    const input = screen.getByLabelText('Guest count') as HTMLInputElement;
+    fireEvent.focus(input);
+    rerender(<LiveField {...props} value="150" remoteChangeKey={2} remoteChangedBy="Emma" />);
+    expect(input.value).toBe('150');
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   test('R4.1 choosing their value drops my draft and shows theirs', () => {
