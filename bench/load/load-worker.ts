@@ -37,7 +37,8 @@ rpc.serve({
   init(params: { layout: ClientLayout; first: number; count: number }) {
     fleet?.dispose();
     fleet = new ClientFleet(params.layout, params.first, params.count);
-    sync = undefined;
+    // Record-sync clients count changes from the first frame on (joins may already replay some).
+    sync = params.layout.sync ? new SyncDriver(fleet) : undefined;
     churn = undefined;
     return { clients: fleet.connections.length };
   },

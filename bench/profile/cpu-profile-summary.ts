@@ -91,9 +91,13 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
   };
 }
 
-/** The newest `.cpuprofile` in `dir`. */
+/**
+ * The newest main-thread `.cpuprofile` in `dir`. Node writes one per thread
+ * (`CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile`); thread 0 is the server's event loop, the
+ * others are the tsx loader's worker.
+ */
 export function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0');
   files.sort();
   const last = files.at(-1);
   return last ? path.join(dir, last) : undefined;

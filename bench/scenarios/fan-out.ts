@@ -6,6 +6,7 @@ import { formatCount } from '../report/scenario-report.ts';
 import type { ResourceWindow, TargetKind } from '../target/target-config.ts';
 import type { TargetHandle } from '../target/target-handle.ts';
 import {
+  cpuUsPer,
   deliveryCell,
   drain,
   LATENCY_COLUMNS,
@@ -62,7 +63,7 @@ export const fanOut: Scenario = {
     const steps: Step[] = [];
     const best = new Map<TargetKind, number>();
     for (const kind of targetKinds(params, notes)) {
-      const profileAs = params.bool('profile') && kind === 'wedsync' ? 'fan-out-wedsync' : undefined;
+      const profileAs = params.bool('profile') ? `fan-out-${kind}` : undefined;
       const { result, profile } = await withTarget({ kind, noRateLimit: true }, profileAs, (target) =>
         stepTarget(params, kind, target),
       );
@@ -73,20 +74,33 @@ export const fanOut: Scenario = {
           `${TARGET_LABEL[kind]} held every step: its figure is a lower bound (raise --max-steps or --start-rate).`,
         );
       }
-      if (profile) tables.push(...profileTables(profile, 'WedSync under fan-out'));
+      if (profile) tables.push(...profileTables(profile, `${TARGET_LABEL[kind]} under fan-out`));
     }
     const subscribers = params.num('subscribers');
     tables.unshift(
       {
         title: 'Highest publish rate held (p99 ≤ limit, nothing lost)',
-        columns: ['server', 'msgs/s', 'deliveries/s', 'vs plain ws', 'vs Socket.IO'],
-        rows: [...best.entries()].map(([kind, rate]) => [
-          TARGET_LABEL[kind],
-          rate,
-          formatCount(rate * subscribers),
-          ratio(rate, best.get('ws')),
-          ratio(rate, best.get('socketio')),
-        ]),
+        columns: [
+          'server',
+          'msgs/s',
+          'deliveries/s',
+          'vs plain ws',
+          'vs Socket.IO',
+          'server CPU µs / delivery',
+          'deliveries/s per busy core',
+        ],
+        rows: [...best.entries()].map(([kind, rate]) => {
+          const cost = costOf(steps, kind);
+          return [
+            TARGET_LABEL[kind],
+            rate,
+            formatCount(rate * subscribers),
+            ratio(rate, best.get('ws')),
+            ratio(rate, best.get('socketio')),
+            cost,
+            cost > 0 ? formatCount(1e6 / cost) : '',
+          ];
+        }),
       },
       {
         title: 'Steps',
@@ -112,6 +126,7 @@ export const fanOut: Scenario = {
             findings,
           ),
           ...serverCells(step.server),
+          cpuUsPer(step.server, step.delivered),
           step.publisherLagMs,
           step.held ? 'yes' : 'no',
         ]),
@@ -131,6 +146,16 @@ export const fanOut: Scenario = {
     return { tables, findings, notes, data: { best: Object.fromEntries(best), steps } };
   },
 };
+
+/** Median server CPU µs per delivery over a target's held steps (excluding the lowest rate, where fixed costs dominate). */
+function costOf(steps: readonly Step[], kind: TargetKind): number {
+  const costs = steps
+    .filter((step) => step.target === kind && step.held)
+    .slice(1)
+    .map((step) => cpuUsPer(step.server, step.delivered))
+    .sort((a, b) => a - b);
+  return costs[Math.floor(costs.length / 2)] ?? 0;
+}
 
 const ratio = (value: number, base: number | undefined): string => (base ? `${(value / base).toFixed(2)}×` : '');
 

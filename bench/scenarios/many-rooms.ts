@@ -6,6 +6,7 @@ import { formatCount } from '../report/scenario-report.ts';
 import type { ResourceWindow, TargetKind } from '../target/target-config.ts';
 import type { TargetHandle } from '../target/target-handle.ts';
 import {
+  cpuUsPer,
   deliveryCell,
   drain,
   LATENCY_COLUMNS,
@@ -57,18 +58,26 @@ export const manyRooms: Scenario = {
     const tables: Table[] = [];
     const runs: Run[] = [];
     for (const kind of targetKinds(params, notes)) {
-      const profileAs = params.bool('profile') && kind === 'wedsync' ? 'many-rooms-wedsync' : undefined;
+      const profileAs = params.bool('profile') ? `many-rooms-${kind}` : undefined;
       const { result, profile } = await withTarget({ kind }, profileAs, (target) =>
         runTarget(params, kind, target, findings),
       );
       runs.push(...result);
-      if (profile) tables.push(...profileTables(profile, 'WedSync under many rooms'));
+      if (profile) tables.push(...profileTables(profile, `${TARGET_LABEL[kind]} under many rooms`));
     }
     const clients = params.num('clients');
     const offered = clients * params.num('rate-per-client');
     tables.unshift({
       title: `${formatCount(clients)} clients in rooms of ${params.num('room-size')}, ${offered} msgs/s in, ${formatCount(offered * (params.num('room-size') - 1))} deliveries/s out`,
-      columns: ['server', 'payload B', ...LATENCY_COLUMNS, 'delivered/expected', ...SERVER_COLUMNS, 'sender lag ms'],
+      columns: [
+        'server',
+        'payload B',
+        ...LATENCY_COLUMNS,
+        'delivered/expected',
+        ...SERVER_COLUMNS,
+        'CPU µs / delivery',
+        'sender lag ms',
+      ],
       rows: runs.map((run): Cell[] => [
         TARGET_LABEL[run.target],
         run.payloadBytes,
@@ -80,6 +89,7 @@ export const manyRooms: Scenario = {
           findings,
         ),
         ...serverCells(run.server),
+        cpuUsPer(run.server, run.delivered),
         run.senderLagMs,
       ]),
     });

@@ -1,6 +1,7 @@
 import { sleepMs } from '../clock/monotonic-clock.ts';
 import { summariseEncoded } from '../load/latency-histogram.ts';
 import { LoadPool } from '../load/load-pool.ts';
+import { profileTables } from '../profile/cpu-profile-summary.ts';
 import { formatBytes, formatCount } from '../report/scenario-report.ts';
 import type { RecordsConfig } from '../target/target-config.ts';
 import { drain, type Scenario, verdict } from './scenario-kit.ts';
@@ -48,7 +49,8 @@ export const reconnectStorm: Scenario = {
     const databaseUrl = process.env.DATABASE_URL;
     if (storage === 'postgres' && !databaseUrl) throw new Error('--storage postgres needs DATABASE_URL');
     const records: RecordsConfig = { storage, ...(storage === 'postgres' ? { databaseUrl } : {}) };
-    const { result } = await withTarget({ kind: 'wedsync', records }, undefined, async (target) => {
+    const profileAs = params.bool('profile') ? 'reconnect-storm-wedsync' : undefined;
+    const { result, profile } = await withTarget({ kind: 'wedsync', records }, profileAs, async (target) => {
       const pool = await LoadPool.start(LoadPool.workersFor(connections, params.num('workers')));
       try {
         await pool.init({
@@ -77,6 +79,7 @@ export const reconnectStorm: Scenario = {
         await sleepMs(1_000);
         const steady = await target.memory(false);
         await target.windowBegin();
+        await target.call('storageCalls');
         await pool.all('armReconnect', { jitterMs: params.num('jitter-ms') });
         const { killedAtUs, killed } = await target.call<{ killedAtUs: number; killed: number }>('killConnections');
         const { headByTopic } = await target.call<{ headByTopic: Record<string, number> }>('writeBurst', {
@@ -89,12 +92,13 @@ export const reconnectStorm: Scenario = {
         await pool.all('setTargets', { headByRoom, killedAtUs });
         const caught = await pool.all<CaughtUp>('awaitCaughtUp', { timeoutMs: params.num('timeout-ms') });
         const server = await target.windowEnd();
-        return { steady, server, killed, killedAtUs, caught };
+        const storageCalls = await target.call<Record<string, { count: number; meanMs: number }>>('storageCalls');
+        return { steady, server, killed, killedAtUs, caught, storageCalls };
       } finally {
         await pool.stop();
       }
     });
-    const { steady, server, killed, killedAtUs, caught } = result;
+    const { steady, server, killed, killedAtUs, caught, storageCalls } = result;
     const caughtUp = caught.reduce((sum, item) => sum + item.caughtUp, 0);
     const allCaughtUpS = (Math.max(...caught.map((item) => item.lastCaughtUpUs)) - killedAtUs) / 1e6;
     const latency = summariseEncoded(caught.map((item) => item.latency));
@@ -149,6 +153,17 @@ export const reconnectStorm: Scenario = {
             ],
           ],
         },
+        {
+          title: 'Storage calls during the storm (kill → all caught up), incl. the write burst',
+          columns: ['method', 'calls', 'per connection', 'mean ms'],
+          rows: Object.entries(storageCalls).map(([method, { count, meanMs }]) => [
+            method,
+            count,
+            (count / connections).toFixed(2),
+            meanMs,
+          ]),
+        },
+        ...(profile ? profileTables(profile, 'WedSync during the reconnect storm') : []),
       ],
       findings,
       notes,

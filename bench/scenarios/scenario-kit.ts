@@ -141,4 +141,9 @@ export function deliveryCell(label: string, delivered: number, expected: number,
   return `${delivered}/${expected}${delivered === expected ? '' : ' ⚠'}`;
 }
 
+/** Server CPU time per unit of work in µs (contention-robust: it does not depend on how much CPU the server got). */
+export function cpuUsPer(window: ResourceWindow, units: number): number {
+  return units > 0 ? Math.round(((window.cpuMs * 1000) / units) * 100) / 100 : 0;
+}
+
 export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');

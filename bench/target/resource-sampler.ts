@@ -45,6 +45,7 @@ export class ResourceSampler {
     return {
       durationMs: Math.round(durationMs),
       cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / durationMs) * 1000) / 10,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       elu: Math.round(elu.utilization * 1000) / 1000,
       rssStartBytes: this.rssStartBytes,
       rssMaxBytes: this.rssMaxBytes,

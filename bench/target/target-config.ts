@@ -30,6 +30,8 @@ export interface ResourceWindow {
   durationMs: number;
   /** user+system CPU time over wall time, in % of one core (200 = both cores). */
   cpuPercent: number;
+  /** user+system CPU time of the server in the window (divide by work done for a contention-robust cost). */
+  cpuMs: number;
   /** Event-loop utilisation 0…1 (perf_hooks eventLoopUtilization). */
   elu: number;
   rssStartBytes: number;

@@ -2,9 +2,12 @@
  * The server under test, run as its own process (forked by `TargetHandle`) so that its CPU, memory
  * and event-loop figures are its own and not the load generator's. argv[2] is a JSON `TargetConfig`.
  * Reports `ready { url }`, then answers RPCs: windowBegin / windowEnd (ResourceWindow), memory
- * (optionally after a full GC), connections, stop (closes and exits 0, so `--cpu-prof` is written),
- * plus the kind's own methods.
+ * (optionally after a full GC), connections, profileStart / profileStop (the V8 CPU profiler — the
+ * one `--cpu-prof` uses — over just the measured part, without module loading), stop (closes and
+ * exits 0), plus the kind's own methods.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { Socket } from 'node:net';
 import { RpcPeer } from '../ipc/rpc-peer.ts';
 import { ResourceSampler } from './resource-sampler.ts';
@@ -39,6 +42,7 @@ try {
     socket.once('close', () => sockets.delete(socket));
   });
   const sampler = new ResourceSampler(sockets, config.sampleIntervalMs ?? 250);
+  const inspector = new Session();
   rpc.serve({
     ...target.methods,
     windowBegin: () => sampler.begin(),
@@ -48,6 +52,18 @@ try {
       return sampler.memory();
     },
     connections: () => ({ server: target.connections(), tcp: sockets.size }),
+    async profileStart() {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    },
+    /** Stops the profiler and writes the `.cpuprofile` (Chrome DevTools / speedscope format) to `file`. */
+    async profileStop(params: { file: string }) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(params.file, JSON.stringify(profile));
+      inspector.disconnect();
+      return { file: params.file };
+    },
     async stop() {
       sampler.stop();
       await target.close();

@@ -68,25 +68,31 @@ async function attachRecords(
   const opened = await openStorage(recordsConfig);
   const stampSeqs: number[] = [];
   const stampAtUs: number[] = [];
-  const storage: Storage = recordsConfig.stampCommits
-    ? new Proxy(opened.storage, {
-        get(target, property, receiver) {
-          if (property === 'commit') {
-            return async (request: Parameters<Storage['commit']>[0]) => {
-              const result = await target.commit(request);
-              const atUs = nowUs();
-              for (const change of result.changes) {
-                stampSeqs.push(change.seq);
-                stampAtUs.push(atUs);
-              }
-              return result;
-            };
+  const calls = new Map<string, { count: number; totalUs: number }>();
+  // Every storage method is counted and timed (to name the bottleneck); commits are stamped per seq.
+  const storage: Storage = new Proxy(opened.storage, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      const name = String(property);
+      return async (...args: unknown[]) => {
+        const startUs = nowUs();
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const endUs = nowUs();
+        const entry = calls.get(name) ?? { count: 0, totalUs: 0 };
+        entry.count++;
+        entry.totalUs += endUs - startUs;
+        calls.set(name, entry);
+        if (name === 'commit' && recordsConfig.stampCommits) {
+          for (const change of (result as Awaited<ReturnType<Storage['commit']>>).changes) {
+            stampSeqs.push(change.seq);
+            stampAtUs.push(endUs);
           }
-          const value = Reflect.get(target, property, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      })
-    : opened.storage;
+        }
+        return result;
+      };
+    },
+  });
   const sync = await attachRecordSync(server, {
     storage,
     schemas: BENCH_SCHEMAS,
@@ -133,6 +139,17 @@ async function attachRecords(
         return { headByTopic };
       },
       headSeq: () => storage.headSeq(),
+      /** Storage calls since the last call (count and mean ms per method), then reset. */
+      storageCalls() {
+        const result = Object.fromEntries(
+          [...calls.entries()].map(([name, { count, totalUs }]) => [
+            name,
+            { count, meanMs: Math.round(totalUs / count) / 1000 },
+          ]),
+        );
+        calls.clear();
+        return result;
+      },
     },
   };
 }
