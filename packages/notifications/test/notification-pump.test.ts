@@ -1,0 +1,94 @@
+import type { SqlClient } from '@wedsync/storage-postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxStore } from '../src/outbox/outbox-store.ts';
+import { PreferencesStore } from '../src/preferences/preferences-store.ts';
+import { NotificationPump } from '../src/pump/notification-pump.ts';
+import { intent, notificationDatabase } from './notification-fixture.ts';
+
+describe('notification pump: written once, after the cause, with its outbox jobs (R5.2, R5.4)', () => {
+  let sql: SqlClient;
+  let pump: NotificationPump;
+  const outbox = () => new OutboxStore(sql);
+  const nowMs = Date.UTC(2026, 0, 15, 23, 30, 0);
+  beforeAll(async () => {
+    sql = await notificationDatabase();
+    pump = new NotificationPump({ sql, render: { appUrl: 'https://app.example' }, nowMs: () => nowMs });
+  });
+  afterAll(async () => {
+    await sql.close();
+  });
+
+  it('R5.4 a fresh cursor starts at the head: the history before it notifies no one', async () => {
+    expect(await pump.init(500)).toBe(500);
+    expect(await pump.init(900)).toBe(500);
+    expect(await pump.write([{ seq: 499, intents: [intent({ causeSeq: 499, id: 'old:499:u-sarah' })] }])).toBe(0);
+    expect(await outbox().jobsOfNotification('old:499:u-sarah')).toEqual([]);
+  });
+
+  it('R5.2 one notification per recipient; jobs per channel; the cursor moves in the same transaction', async () => {
+    const sarah = intent({ causeSeq: 501, id: 'form_submitted:501:u-sarah', importance: 'important' });
+    const bob = intent({ causeSeq: 501, id: 'form_submitted:501:u-bob', userId: 'u-bob', importance: 'important' });
+    expect(await pump.write([{ seq: 501, intents: [sarah, bob] }])).toBe(4);
+    expect(await pump.cursor()).toBe(501);
+    const jobs = await outbox().jobsOfNotification(sarah.id);
+    expect(jobs.map((job) => [job.channel, job.idempotencyKey, job.target])).toEqual([
+      ['inapp', `${sarah.id}:inapp`, 'user:u-sarah'],
+      ['email', `${sarah.id}:email`, 'sarah@lenslight.example'],
+    ]);
+    const rows = await sql.query<{ plan: unknown }>('SELECT plan FROM notify_notifications WHERE id = $1', [sarah.id]);
+    expect(rows[0]!.plan).toContainEqual({ channel: 'push', decision: 'no_target', reason: 'no subscribed device' });
+  });
+
+  it('R5.4 the same cause written again (replay, second node) adds nothing', async () => {
+    const again = intent({ causeSeq: 501, id: 'form_submitted:501:u-sarah' });
+    expect(await pump.write([{ seq: 501, intents: [again] }])).toBe(0);
+    expect(await pump.write([{ intents: [again] }])).toBe(0);
+    const count = await sql.query<{ n: unknown }>('SELECT count(*) AS n FROM notify_jobs WHERE notification_id = $1', [
+      again.id,
+    ]);
+    expect(Number(count[0]!.n)).toBe(2);
+  });
+
+  it('R5.2 the recipient preferences at write time decide the jobs; quiet hours delay push and SMS', async () => {
+    await new PreferencesStore(sql).put(
+      'u-olivia',
+      { channels: { email: false }, quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC' } },
+      nowMs,
+    );
+    await sql.query(
+      "INSERT INTO notify_push_subscriptions (endpoint, user_id, p256dh, auth, created_at_ms) VALUES ('https://push.example/o', 'u-olivia', 'k', 'a', 1)",
+    );
+    const olivia = intent({
+      causeSeq: 502,
+      id: 'guest_count_changed:502:u-olivia',
+      userId: 'u-olivia',
+      importance: 'important',
+    });
+    await pump.write([{ seq: 502, intents: [olivia] }]);
+    const jobs = await outbox().jobsOfNotification(olivia.id);
+    expect(jobs.map((job) => job.channel)).toEqual(['inapp', 'push']);
+    expect(jobs.find((job) => job.channel === 'push')!.nextAttemptAtMs).toBe(Date.UTC(2026, 0, 16, 7, 0, 0));
+    expect(jobs.find((job) => job.channel === 'inapp')!.nextAttemptAtMs).toBe(nowMs);
+  });
+
+  it('R5.4 tasks are written in the order queued, and a failing task does not block later ones', async () => {
+    const order: number[] = [];
+    const first = pump.enqueue(async () => {
+      order.push(1);
+      return [{ seq: 503, intents: [intent({ causeSeq: 503, id: 'task_completed:503:u-bob', userId: 'u-bob' })] }];
+    });
+    const failing = pump.enqueue(() => {
+      order.push(2);
+      throw new Error('lookup failed');
+    });
+    const third = pump.enqueue(() => {
+      order.push(3);
+      return [{ seq: 504, intents: [] }];
+    });
+    await expect(failing).rejects.toThrow('lookup failed');
+    await Promise.all([first, third]);
+    await pump.idle();
+    expect(order).toEqual([1, 2, 3]);
+    expect(await pump.cursor()).toBe(504);
+  });
+});
