@@ -59,6 +59,13 @@ function wrapPool(pool: pg.Pool): SqlClient {
         close: async () => {},
       };
       let broken = false;
+      // A checked-out pg client has no pool error listener: without this one, a server that dies
+      // mid-transaction (restart, failover) emits an unhandled 'error' and kills the process. The
+      // failed query rejects on its own; the connection is discarded on release.
+      const onConnectionError = () => {
+        broken = true;
+      };
+      connection.on('error', onConnectionError);
       try {
         await connection.query('BEGIN');
         const result = await fn(tx);
@@ -72,6 +79,7 @@ function wrapPool(pool: pg.Pool): SqlClient {
         }
         throw error;
       } finally {
+        connection.off('error', onConnectionError);
         connection.release(broken);
       }
     },
