@@ -46,15 +46,22 @@ describe('issue 6: Redis restarted mid-burst', () => {
       },
       heal: async () => {
         await redis.start();
-        for (const index of nodes) await cluster.untilHealth(index, ({ status, body }) => status === 200 && body.bus.ok);
+        for (const index of nodes)
+          await cluster.untilHealth(index, ({ status, body }) => status === 200 && body.bus.ok);
       },
       afterwards: async ({ topic, clients }) => {
         // Ephemeral traffic crosses nodes again once the bus is back: presence converges, broadcasts arrive.
-        const everyone = clients.map((client) => client.userId).sort().join();
-        for (const client of clients) await client.until(() => client.observation(topic).presenceKeys().join() === everyone);
+        const everyone = clients
+          .map((client) => client.userId)
+          .sort()
+          .join();
+        for (const client of clients)
+          await client.until(() => client.observation(topic).presenceKeys().join() === everyone);
         clients[0]!.broadcast(topic, 'after-redis-restart', {});
         for (const client of clients.slice(1)) {
-          await client.until(() => client.observation(topic).broadcasts.some(({ event }) => event === 'after-redis-restart'));
+          await client.until(() =>
+            client.observation(topic).broadcasts.some(({ event }) => event === 'after-redis-restart'),
+          );
         }
       },
     });

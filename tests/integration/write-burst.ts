@@ -51,10 +51,19 @@ export class WriteBurst {
 
   /** Resolves once `count` mutations have been acknowledged in total. */
   untilAcked(count: number): Promise<void> {
-    if (this.acks.length >= count) return Promise.resolve();
+    return this.until(() => this.acks.length >= count);
+  }
+
+  /** Resolves once `count` retryable refusals have arrived in total. */
+  untilRefused(count: number): Promise<void> {
+    return this.until(() => this.refusals.length >= count);
+  }
+
+  private until(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
     return new Promise((resolve) => {
       const check = () => {
-        if (this.acks.length < count) return;
+        if (!condition()) return;
         this.listeners.delete(check);
         resolve();
       };
@@ -89,6 +98,7 @@ export class WriteBurst {
         const code = String(reply.response.reason ?? '').split(':')[0] ?? '';
         if (!RETRYABLE.includes(code)) throw new Error(`sync_mutate refused: ${JSON.stringify(reply.response)}`);
         this.refusals.push({ code, atMs: Date.now() });
+        for (const listener of [...this.listeners]) listener();
         await delay(this.options.retryDelayMs ?? 100);
       } catch (error) {
         if (!(error instanceof DisconnectedError)) throw error;
