@@ -18,6 +18,7 @@ import { OriginPolicy } from './limits/origin-policy.ts';
 import type { Session } from './session/session.ts';
 import type { SessionInfo } from './session/session-info.ts';
 import { type HealthCheck, registerHttpRoutes } from './transport/http-routes.ts';
+import { mountLongPoll } from './transport/long-poll-routes.ts';
 import { Outbox } from './transport/outbox.ts';
 import { createUpgradeHandler } from './transport/upgrade-handler.ts';
 
@@ -58,6 +59,12 @@ export interface RealtimeServerOptions {
   healthChecks?: Record<string, HealthCheck>;
   /** Clock (epoch ms) for token expiry, heartbeat and presence TTL decisions. Default Date.now. */
   nowMs?: () => number;
+  /**
+   * R15.1 HTTP long-poll fallback at `/socket/longpoll` and `/realtime/v1/longpoll` (on by default;
+   * `false` disables it). `pollTimeoutMs`: an idle poll is answered 204 after this long, default 20_000
+   * (capped at heartbeatIntervalMs). `maxBodyBytes`: largest POST, default 1 MiB (at least maxPayloadBytes).
+   */
+  longPoll?: { pollTimeoutMs?: number; maxBodyBytes?: number } | false;
 }
 
 export interface ListenResult {
@@ -131,7 +138,8 @@ const SHUTDOWN_GRACE_MS = 1_000;
 
 /**
  * Creates the engine and mounts it on a Fastify app (given or new): WebSocket upgrade at
- * `/socket/websocket` and `/realtime/v1/websocket`, `GET /healthz`, `GET /metrics`,
+ * `/socket/websocket` and `/realtime/v1/websocket`, the long-poll fallback at `/socket/longpoll` and
+ * `/realtime/v1/longpoll` (R15.1), `GET /healthz`, `GET /metrics`,
  * `POST /api/broadcast…`. Resolves once the node listens to its bus control subject; call
  * `listen()` to open the port (unless you listen on your own app).
  */
@@ -141,7 +149,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const logger = options.logger ?? pino({ level: 'warn' });
   const ctx = buildEngineContext(options, bus, logger);
   const ownsApp = options.app === undefined;
-  const app = options.app ?? (Fastify({ loggerInstance: logger }) as unknown as FastifyInstance);
+  const app =
+    options.app ?? (Fastify({ loggerInstance: logger, forceCloseConnections: true }) as unknown as FastifyInstance);
   const outbox = new Outbox();
   const wss = new WebSocketServer({
     noServer: true,
@@ -156,18 +165,24 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     maxBufferedBytes: ctx.limits.maxBufferedBytes,
     onFramesOut: (count: number) => ctx.metrics.messagesOut.inc(count),
   };
+  const origins = new OriginPolicy(options.allowedOrigins);
+  const onSession = (session: Session) => {
+    ctx.sessions.add(session);
+    session.socket.on('message', (data, isBinary) => handleSocketMessage(ctx, session, data, isBinary));
+    session.socket.once('close', () => disposeSession(ctx, session));
+  };
   const upgrade = createUpgradeHandler(ctx, {
     wss,
-    origins: new OriginPolicy(options.allowedOrigins),
+    origins,
     sessionDeps,
     otherUpgradeListeners: () => app.server.listenerCount('upgrade') > 1,
-    onSession(session) {
-      ctx.sessions.add(session);
-      session.socket.on('message', (data, isBinary) => handleSocketMessage(ctx, session, data, isBinary));
-      session.socket.once('close', () => disposeSession(ctx, session));
-    },
+    onSession,
   });
   app.server.on('upgrade', upgrade);
+  const longPoll =
+    options.longPoll === false
+      ? undefined
+      : mountLongPoll(ctx, app, options.longPoll ?? {}, { origins, sessionDeps, onSession });
   registerHttpRoutes(app, ctx, options.healthChecks ?? {});
   registerBroadcastRoutes(app, ctx);
   const unsubscribeControl = await subscribeControl(ctx);
@@ -185,7 +200,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       ctx.sessions.stopSweep();
       clearInterval(presenceTimer);
       app.server.off('upgrade', upgrade);
-      await closeSockets(ctx, wss);
+      await Promise.all([closeSockets(ctx, wss), longPoll?.close()]);
       outbox.close();
       await ctx.topics.close();
       await unsubscribeControl().catch(() => {});

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ErrorCode, parseSerializerVersion } from '@wedsync/protocol';
 import type { WebSocketServer } from 'ws';
-import type { AuthUser } from '../auth/auth-user.ts';
 import { bindSessionUser } from '../auth/session-auth.ts';
-import { type EngineContext, isUserToken } from '../channels/engine-context.ts';
+import type { EngineContext } from '../channels/engine-context.ts';
 import type { OriginPolicy } from '../limits/origin-policy.ts';
 import { Session, type SessionDeps } from '../session/session.ts';
+import { admitConnection, connectionLimitFailure } from './connection-admission.ts';
 import { closeSocket } from './socket-close.ts';
 
 /** Both paths realtime-js uses: direct RealtimeClient (`/socket`) and supabase-js (`/realtime/v1`) (reference §1.1). */
@@ -62,37 +61,16 @@ async function handleUpgrade(
     return rejectHttp(socket, 404, 'Not Found');
   }
   socket.on('error', ignoreError);
-  let failure: { code: ErrorCode; message?: string } | undefined;
-  const vsn = parseSerializerVersion(url.searchParams.get('vsn'));
-  if (ctx.shuttingDown) failure = { code: 'SERVER_SHUTTING_DOWN' };
-  else if (!deps.origins.allows(request.headers.origin))
-    failure = { code: 'ORIGIN_NOT_ALLOWED', message: `Origin ${request.headers.origin} may not connect` };
-  else if (!vsn) failure = { code: 'UNSUPPORTED_VERSION', message: 'vsn must be 1.0.0 or 2.0.0' };
-  let user: AuthUser | undefined;
-  let expMs = 0;
-  const token = [url.searchParams.get('access_token'), url.searchParams.get('apikey')].find((candidate) =>
-    isUserToken(ctx, candidate),
-  );
-  if (!failure && token) {
-    const check = await ctx.verifier.verify(token);
-    if (check.ok) {
-      user = ctx.userFromClaims(check.claims);
-      expMs = check.expMs;
-    } else failure = { code: check.code, message: check.message };
-  }
+  const admission = await admitConnection(ctx, deps.origins, url, request.headers.origin);
   if (socket.destroyed) return;
   socket.off('error', ignoreError);
   deps.wss.handleUpgrade(request, socket, head, (ws) => {
     ws.on('error', ignoreError);
-    if (!failure && ctx.shuttingDown) failure = { code: 'SERVER_SHUTTING_DOWN' };
-    if (!failure && user && ctx.sessions.countForUser(user.id) >= ctx.limits.maxConnectionsPerUser) {
-      failure = {
-        code: 'CONNECTION_LIMIT',
-        message: `Too many connections for this user (max ${ctx.limits.maxConnectionsPerUser})`,
-      };
-    }
-    if (failure) return closeSocket(ws, failure.code, failure.message);
-    const session = new Session(randomUUID(), ws, vsn ?? '2.0.0', deps.sessionDeps);
+    if (!admission.ok) return closeSocket(ws, admission.code, admission.message);
+    const limit = connectionLimitFailure(ctx, admission.user);
+    if (limit) return closeSocket(ws, limit.code, limit.message);
+    const { user, vsn, expMs } = admission;
+    const session = new Session(randomUUID(), ws, vsn, deps.sessionDeps);
     deps.onSession(session);
     if (user) bindSessionUser(ctx, session, user, expMs);
   });
