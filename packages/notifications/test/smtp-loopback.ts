@@ -12,7 +12,14 @@ export interface ReceivedMail {
  * accepted message. `decide` may refuse a message with an SMTP code (e.g. 451) instead of accepting it.
  */
 export async function startSmtpServer(
-  options: { decide?: (raw: string, index: number) => number | undefined } = {},
+  options: {
+    decide?: (raw: string, index: number) => number | undefined;
+    /**
+     * Called instead of answering message `index` when it returns true: the message is held unanswered
+     * (not accepted) until `release` is called, which refuses it with 451 (e.g. after killing the sender).
+     */
+    hold?: (raw: string, index: number, release: () => void) => boolean;
+  } = {},
 ): Promise<{ url: string; received: ReceivedMail[]; waitFor(count: number): Promise<void>; close(): Promise<void> }> {
   const received: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -26,7 +33,14 @@ export async function startSmtpServer(
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const refusal = options.decide?.(raw, offered++);
+        const index = offered++;
+        const release = () => {
+          const error = new Error('Held, then refused') as Error & { responseCode: number };
+          error.responseCode = 451;
+          callback(error);
+        };
+        if (options.hold?.(raw, index, release)) return;
+        const refusal = options.decide?.(raw, index);
         if (refusal !== undefined) {
           const error = new Error('Try again later') as Error & { responseCode: number };
           error.responseCode = refusal;
