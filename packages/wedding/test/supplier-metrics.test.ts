@@ -35,7 +35,7 @@ describe('R6.2 live supplier metrics, maintained incrementally', () => {
     log.write('u-emma', 'payments', 'p-emma-feast-deposit', { status: 'paid' });
     expect(model.metricsFor('feast', NOW_MS).revenueCents).toEqual({ GBP: 120_000 });
     log.write('u-olivia', 'payments', 'p-emma-feast-deposit', { status: 'refunded' });
-    expect(model.metricsFor('feast', NOW_MS).revenueCents).toEqual({ GBP: 0 });
+    expect(model.metricsFor('feast', NOW_MS).revenueCents).toEqual({});
     log.write('u-olivia', 'messages', 'msg-emma-feast-2', {
       weddingId: 'w-emma-james',
       supplierId: 'feast',
@@ -141,7 +141,7 @@ describe('R6.2 live supplier metrics, maintained incrementally', () => {
         }
         rebuilt.close();
       }),
-      { seed, numRuns: 40 },
+      { seed, numRuns: 60 },
     );
   });
 });

@@ -9,7 +9,7 @@ export interface SupplierMetricsSnapshot {
   activeClients: number;
   /** Form assignments of the supplier submitted today. */
   formsCompletedToday: number;
-  /** Sum of `paid` payments, per ISO currency, in cents. */
+  /** Sum of `paid` payments, per ISO currency, in cents (currencies summing to 0 are left out). */
   revenueCents: Record<string, number>;
   /**
    * Changes committed today by members of the team. Counted per change as they arrive; after a
@@ -41,6 +41,8 @@ export class SupplierMetrics {
   private readonly state = new Map<string, SupplierState>();
   /** Per payment: what it contributes to revenue now, so an update replaces rather than adds. */
   private readonly paymentContribution = new Map<string, { supplierId: string; currency: string; cents: number }>();
+  /** Per submitted assignment: the day it counts on. */
+  private readonly submittedDay = new Map<string, { supplierId: string; day: number }>();
   /** Per couple × supplier thread: the time of the couple's first unanswered message. */
   private readonly pendingSinceMs = new Map<string, number>();
   private readonly listeners = new Set<(supplierId: string) => void>();
@@ -54,12 +56,11 @@ export class SupplierMetrics {
   rebuild(): void {
     this.state.clear();
     this.paymentContribution.clear();
+    this.submittedDay.clear();
     this.pendingSinceMs.clear();
     for (const connection of this.directory.records.all('connections')) this.onConnection(connection);
     for (const payment of this.directory.records.all('payments')) this.onPayment(payment);
-    for (const assignment of this.directory.records.all('form_assignments')) {
-      if (assignment.fields.status === 'submitted') this.onSubmitted(assignment);
-    }
+    for (const assignment of this.directory.records.all('form_assignments')) this.onAssignment(assignment);
     const messages = this.directory.records.all('messages');
     messages.sort((a, b) => Number(a.fields.sentAtMs ?? a.updatedAtMs) - Number(b.fields.sentAtMs ?? b.updatedAtMs));
     for (const message of messages) this.onMessage(message);
@@ -80,7 +81,7 @@ export class SupplierMetrics {
       supplierId,
       activeClients: state?.activeWeddings.size ?? 0,
       formsCompletedToday: state?.formsCompletedByDay.get(today) ?? 0,
-      revenueCents: Object.fromEntries(state?.revenueCents ?? []),
+      revenueCents: Object.fromEntries([...(state?.revenueCents ?? [])].filter(([, cents]) => cents !== 0)),
       teamActivityToday: state?.teamChangesByDay.get(today) ?? 0,
       averageResponseTimeMs:
         state && state.responseCount > 0 ? Math.round(state.responseTotalMs / state.responseCount) : null,
@@ -99,13 +100,8 @@ export class SupplierMetrics {
     if (supplierId) {
       if (change.c === 'connections') this.onConnection(after);
       else if (change.c === 'payments') this.onPayment(after);
-      else if (
-        change.c === 'form_assignments' &&
-        after.fields.status === 'submitted' &&
-        before?.fields.status !== 'submitted'
-      ) {
-        this.onSubmitted(after);
-      } else if (change.c === 'messages' && before === undefined) this.onMessage(after);
+      else if (change.c === 'form_assignments') this.onAssignment(after);
+      else if (change.c === 'messages' && before === undefined) this.onMessage(after);
       touched.add(supplierId);
     }
     for (const id of touched) for (const listener of this.listeners) listener(id);
@@ -148,14 +144,23 @@ export class SupplierMetrics {
     revenue.set(currency, (revenue.get(currency) ?? 0) + cents);
   }
 
-  private onSubmitted(assignment: IndexedRecord): void {
-    const supplierId = assignment.fields.supplierId;
-    if (typeof supplierId !== 'string') return;
-    const at =
-      typeof assignment.fields.submittedAtMs === 'number' ? assignment.fields.submittedAtMs : assignment.updatedAtMs;
+  /** An assignment counts once, on the day of its `submittedAtMs`, while it is submitted. */
+  private onAssignment(assignment: IndexedRecord): void {
+    const previous = this.submittedDay.get(assignment.id);
+    if (previous) this.addSubmitted(previous.supplierId, previous.day, -1);
+    this.submittedDay.delete(assignment.id);
+    const { supplierId, status, submittedAtMs } = assignment.fields;
+    if (assignment.deleted || status !== 'submitted' || typeof supplierId !== 'string') return;
+    const day = dayOf(typeof submittedAtMs === 'number' ? submittedAtMs : assignment.updatedAtMs);
+    this.submittedDay.set(assignment.id, { supplierId, day });
+    this.addSubmitted(supplierId, day, 1);
+  }
+
+  private addSubmitted(supplierId: string, day: number, delta: number): void {
     const days = this.of(supplierId).formsCompletedByDay;
-    days.set(dayOf(at), (days.get(dayOf(at)) ?? 0) + 1);
-    pruneDays(days, dayOf(at));
+    const count = (days.get(day) ?? 0) + delta;
+    if (count === 0) days.delete(day);
+    else days.set(day, count);
   }
 
   private onMessage(message: IndexedRecord): void {
