@@ -27,8 +27,12 @@ const worker = new OutboxWorker({
   leaseMs: Number(env('LEASE_MS')),
   pollIntervalMs: 20,
   backoff: { baseMs: 10, maxMs: 20 },
-  onFinished: (job, result) => process.send?.({ finished: job.idempotencyKey, ok: result.ok }),
-  onError: (error, context) => process.send?.({ error: `${context}: ${String(error)}` }),
+  onFinished: (job, result) => {
+    process.send?.({ finished: job.idempotencyKey, ok: result.ok });
+  },
+  onError: (error, context) => {
+    process.send?.({ error: `${context}: ${String(error)}` });
+  },
 });
 worker.start();
 process.send?.({ ready: true });
