@@ -96,7 +96,9 @@ describe('merging concurrent edits over the wire', () => {
       ]),
     ]);
     expect((await storage.getRecord('items', rid('r1')))?.fields[F.notes]).toBe('Dear hello world!');
-    const seqs = replies.map((reply) => (reply.response.results[0] as Extract<MutationResult, { status: 'applied' }>).seq);
+    const seqs = replies.map(
+      (reply) => (reply.response.results[0] as Extract<MutationResult, { status: 'applied' }>).seq,
+    );
     await reader.waitForSeq(TOPIC, Math.max(...seqs));
     // Delivered text ops apply in seq order on top of each other.
     const text = reader
