@@ -1,8 +1,13 @@
 import { jsonEqual } from '@wedsync/merge';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryQueueStorage } from '../src/outbox/memory-queue-storage.ts';
-import { type StoreClient, SyncWorld, settledWhen, storeRecords } from './store-sync-fixture.ts';
+import {
+  PGLITE_START_TIMEOUT_MS,
+  type StoreClient,
+  SyncWorld,
+  settledWhen,
+  storeRecords,
+} from './store-sync-fixture.ts';
 
 /**
  * Seeded randomized convergence (DESIGN §8; R4.2, R11.1, R11.2): 3–10 clients of one real server make
@@ -90,7 +95,7 @@ describe('Randomized convergence (R4.2, R11.1, R11.2)', () => {
   let world: SyncWorld;
   beforeAll(async () => {
     world = await SyncWorld.start();
-  });
+  }, PGLITE_START_TIMEOUT_MS);
   afterAll(async () => {
     await world.close();
   });

@@ -1,7 +1,8 @@
+import { jsonEqual } from '@wedsync/merge';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStorageQueueStorage, type StorageLike } from '../src/outbox/local-storage-queue-storage.ts';
 import type { RecordChangeInfo } from '../src/store/store-types.ts';
-import { SyncWorld, settledWhen, storeRecords } from './store-sync-fixture.ts';
+import { PGLITE_START_TIMEOUT_MS, SyncWorld, settledWhen, storeRecords } from './store-sync-fixture.ts';
 
 /** A stand-in for `window.localStorage` (Node 20 has none): the same string-only API. */
 class MapStorage implements StorageLike {
@@ -20,11 +21,15 @@ class MapStorage implements StorageLike {
   }
 }
 
+function sameRecords(a: Map<string, unknown>, b: Map<string, unknown>): boolean {
+  return jsonEqual(Object.fromEntries(a), Object.fromEntries(b));
+}
+
 describe('Offline queue against the real server (R11.1, R11.2)', () => {
   let world: SyncWorld;
   beforeAll(async () => {
     world = await SyncWorld.start();
-  });
+  }, PGLITE_START_TIMEOUT_MS);
   afterAll(async () => {
     await world.close();
   });
@@ -75,7 +80,7 @@ describe('Offline queue against the real server (R11.1, R11.2)', () => {
       '3': [1, 2, 3, 4, 5].map((n) => ({ id: `t${n}`, v: n })),
     });
     expect(storeRecords(reloaded.store)).toEqual(server);
-    expect(storeRecords(watcher.store)).toEqual(server);
+    await settledWhen([watcher.store], () => sameRecords(storeRecords(watcher.store), server), 'watcher caught up');
   });
 
   it('R11.2 a mutation the server applied but whose ack was lost is replayed after a reload and applied exactly once', async () => {

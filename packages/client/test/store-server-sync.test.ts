@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordChangeInfo } from '../src/store/store-types.ts';
-import { SyncWorld, settledWhen, storeRecords } from './store-sync-fixture.ts';
+import { PGLITE_START_TIMEOUT_MS, SyncWorld, settledWhen, storeRecords } from './store-sync-fixture.ts';
 
 describe('RecordStore against the real server (R3.1, R4.2, R11.2)', () => {
   let world: SyncWorld;
   beforeAll(async () => {
     world = await SyncWorld.start();
-  });
+  }, PGLITE_START_TIMEOUT_MS);
   afterAll(async () => {
     await world.close();
   });

@@ -1,5 +1,5 @@
 import type { CollectionSchema } from '@wedsync/protocol';
-import { createRealtimeServer, type RealtimeServer } from '@wedsync/server';
+import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from '@wedsync/server';
 import { createPgliteStorage } from '@wedsync/storage-postgres';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
@@ -29,6 +29,9 @@ export const ITEMS: CollectionSchema = {
   },
 };
 const SECRET = 'store-integration-secret-0123456789abcdef';
+
+/** PGlite (WebAssembly PostgreSQL) takes seconds to start, far more on a loaded machine. */
+export const PGLITE_START_TIMEOUT_MS = 120_000;
 
 export async function signToken(sub: string): Promise<string> {
   return new SignJWT({ name: sub })
@@ -69,13 +72,17 @@ export class SyncWorld {
     readonly wsUrl: string,
   ) {}
 
-  static async start(options: Partial<Omit<RecordSyncOptions, 'storage' | 'schemas'>> = {}): Promise<SyncWorld> {
+  static async start(
+    options: Partial<Omit<RecordSyncOptions, 'storage' | 'schemas'>> = {},
+    serverOptions: Partial<RealtimeServerOptions> = {},
+  ): Promise<SyncWorld> {
     const storage = await createPgliteStorage({});
     await storage.migrate();
     const server = await createRealtimeServer({
       jwtSecret: SECRET,
       rateLimit: false,
       logger: pino({ level: 'silent' }),
+      ...serverOptions,
     });
     const sync = await attachRecordSync(server, { schemas: [ITEMS], ...options, storage });
     const { wsUrl } = await server.listen({ port: 0, host: '127.0.0.1' });
