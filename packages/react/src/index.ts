@@ -1,5 +1,7 @@
 // React bindings of @wedsync/client (DESIGN §6): a provider and hooks. Visual pieces live in
 // @wedsync/react-ui and take what these hooks return as props.
+export { type LockInfo, type LockTarget, LockTracker } from './locks/lock-tracker.ts';
+export { type FieldLock, LOCK_RENEW_INTERVAL_MS, useFieldLock } from './locks/use-field-lock.ts';
 export { RealtimeProvider, type RealtimeProviderProps, useRealtimeClient } from './realtime-context.tsx';
 export { useBroadcast } from './use-broadcast.ts';
 export { type ChannelHandle, useChannel } from './use-channel.ts';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 
-/** A real realtime server in a child process (see fixtures/realtime-server-main.ts), for tests under jsdom. */
+/** A real realtime server in a child process (see fixtures/realtime-server-main.ts), for tests under jsdom; `records` adds record sync (locks, mutations) over in-memory PGlite. */
 export interface ServerProcess {
   wsUrl: string;
   /** HS256 token for `sub` with a display `name`, valid one hour. */
@@ -12,10 +12,10 @@ export interface ServerProcess {
 
 const SECRET = 'react-hooks-test-secret-0123456789abcdef';
 
-export async function startServerProcess(): Promise<ServerProcess> {
+export async function startServerProcess(options: { records?: boolean } = {}): Promise<ServerProcess> {
   const main = join(import.meta.dirname, 'fixtures', 'realtime-server-main.ts');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, WEDSYNC_TEST_JWT_SECRET: SECRET },
+    env: { ...process.env, WEDSYNC_TEST_JWT_SECRET: SECRET, WEDSYNC_TEST_RECORDS: options.records ? '1' : '0' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const wsUrl = await new Promise<string>((resolve, reject) => {
