@@ -72,7 +72,7 @@ describe('web app shell in a real browser', () => {
     await context.close();
   });
 
-  test('R10.1 R4.3 team members see each other present, with where they are', async () => {
+  test('R10.1 R4.3 scenario 10: team presence is accurate on join, idle and leave, with where each member is', async () => {
     const sarah = await logInAs(browser, server.url, 'Sarah Bennett');
     const bob = await logInAs(browser, server.url, 'Bob Turner');
     await sarah.page.getByRole('link', { name: 'Team' }).click();
@@ -80,7 +80,13 @@ describe('web app shell in a real browser', () => {
       .getByRole('region', { name: 'Where the team is' })
       .getByText('Bob Turner', { exact: true })
       .waitFor();
-    expect(await sarah.page.getByRole('list', { name: /Online now/ }).textContent()).toContain('Bob Turner');
+    expect(await sarah.page.getByRole('list', { name: /Online now/ }).textContent()).toContain('Bob Turner (active');
+    // Bob's tab goes to the background: he turns idle (grey) for Sarah.
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await sarah.page.getByRole('list', { name: /Online now/ }).getByText('Bob Turner (idle').waitFor();
     await bob.context.close();
     await sarah.page.getByRole('list', { name: 'Online now: 1' }).waitFor();
     await sarah.context.close();
