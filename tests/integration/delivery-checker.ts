@@ -49,7 +49,8 @@ export async function readScopeLog(storage: Storage, scope: string): Promise<Sto
  * The issue 6 checker: compares every client's received `seq`s and final state per channel with the
  * log (`storage.changesSince`) and the server snapshot (`storage.snapshot`):
  * - 0 lost: every change of the channel's scope after the client's last resync snapshot arrived;
- * - 0 duplicated: no `seq` arrived twice; 0 out of order: arrival order is strictly increasing;
+ * - 0 duplicated: no `seq` arrived twice; 0 out of order: no new `seq` arrived after a higher one
+ *   (so arrival order is strictly increasing when both are 0);
  * - no `seq` the log does not hold; every acknowledged mutation is in the log exactly where its ack says;
  * - the records rebuilt from the received changes equal the snapshot.
  */
@@ -95,12 +96,13 @@ export async function checkDelivery(
     const seen = new Set<number>();
     const duplicates: number[] = [];
     const backwards: string[] = [];
-    seqs.forEach((seq, index) => {
+    let highest = 0;
+    for (const seq of seqs) {
       if (seen.has(seq)) duplicates.push(seq);
+      else if (seq < highest) backwards.push(`${highest}→${seq}`);
       seen.add(seq);
-      const previous = seqs[index - 1];
-      if (previous !== undefined && seq <= previous) backwards.push(`${previous}→${seq}`);
-    });
+      highest = Math.max(highest, seq);
+    }
     if (duplicates.length > 0) report.duplicated.push(`${label}: ${summarise(duplicates)}`);
     if (backwards.length > 0) report.outOfOrder.push(`${label}: ${backwards.slice(0, 10).join(', ')}`);
     const coveredUpTo = Math.max(0, ...observation.resyncs);

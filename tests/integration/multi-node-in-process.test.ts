@@ -1,11 +1,21 @@
+import { compileSchemas } from '@wedsync/merge';
 import { createRealtimeServer, type InProcessBus, InProcessBusHub, type RealtimeServer } from '@wedsync/server';
 import { createPgliteStorage } from '@wedsync/storage-postgres';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachRecordSync, type RecordSync } from '../../packages/server/src/records/record-sync.ts';
 import type { Storage } from '../../packages/server/src/storage/storage.ts';
-import { ENGINE_JWT_SECRET, ENGINE_SCHEMAS } from '../fixtures/engine-schema.ts';
-import { type ClusterTarget, converge, faultScenario, moveScenario, spreadScenario } from './cluster-scenarios.ts';
+import { ENGINE_JWT_SECRET, ENGINE_SCHEMAS, ITEM_FIELDS } from '../fixtures/engine-schema.ts';
+import { ChannelObservation } from './channel-observation.ts';
+import {
+  type ClusterTarget,
+  converge,
+  faultScenario,
+  freshTopic,
+  moveScenario,
+  spreadScenario,
+} from './cluster-scenarios.ts';
+import { checkDelivery } from './delivery-checker.ts';
 
 /**
  * Issue 6 acceptance on the in-process bus: three engine nodes in this process sharing one PGlite log,
@@ -126,5 +136,53 @@ describe('issue 6: several nodes in one process over the in-process bus', () => 
       heal: async () => cut.bus.setDetached(false),
     });
     expect(result.moved).toBe(0);
+  });
+
+  it('issue 6 the delivery checker reports lost, duplicated, out-of-order and unknown seqs, wrong states and wrong acks', async () => {
+    const { topic, recordIds, tag } = freshTopic();
+    const { results, changes } = await storage.commit({
+      clientId: `writer:${tag}`,
+      actor: { userId: 'writer', name: 'Writer' },
+      scope: topic,
+      mutations: [1, 2, 3].map((mid) => ({
+        mid,
+        c: 'items',
+        id: recordIds[0]!,
+        base: 0,
+        ops: [{ k: 'set' as const, f: ITEM_FIELDS.title, v: mid }],
+      })),
+      schemas: compileSchemas(ENGINE_SCHEMAS),
+      nowMs: Date.now(),
+    });
+    const [first, second, third] = changes as [(typeof changes)[0], (typeof changes)[0], (typeof changes)[0]];
+    const observe = (name: string, ...arrivals: (typeof changes)[0][][]) => {
+      const observation = new ChannelObservation(topic, compileSchemas(ENGINE_SCHEMAS));
+      for (const arrival of arrivals) observation.applyChanges({ changes: arrival });
+      return { client: name, observation };
+    };
+    const wrongValue = { ...third, ops: [{ k: 'set' as const, f: ITEM_FIELDS.title, v: 'not what was committed' }] };
+    const report = await checkDelivery(
+      storage,
+      [
+        observe('clean', [first, second], [third]),
+        observe('lossy', [first], [third]),
+        observe('doubled', [first, second], [second, third]),
+        observe('shuffled', [first, third], [second]),
+        observe('stranger', [first, second, third, { ...third, seq: third.seq + 1000 }]),
+        observe('diverged', [first, second, wrongValue]),
+      ],
+      [
+        { clientId: tag, result: results[0]! },
+        { clientId: tag, result: { mid: 2, status: 'applied', v: 2, seq: third.seq } },
+      ],
+    );
+    expect(report.lost).toEqual([`lossy@${topic}: ${second.seq}`]);
+    expect(report.duplicated).toEqual([`doubled@${topic}: ${second.seq}`]);
+    expect(report.outOfOrder).toEqual([`shuffled@${topic}: ${third.seq}→${second.seq}`]);
+    expect(report.unknown).toEqual([`stranger@${topic}: ${third.seq + 1000}`]);
+    // 'lossy' still ends with the committed state (the last lww set wins): only 'diverged' differs.
+    expect(report.stateMismatches.map((line) => line.split(':')[0])).toEqual(['diverged@wedding']);
+    expect(report.ackMismatches).toHaveLength(1);
+    expect(report.ackMismatches[0]).toContain(`#2 acked at seq ${third.seq}`);
   });
 });

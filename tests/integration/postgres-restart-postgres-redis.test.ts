@@ -26,7 +26,7 @@ describe('issue 6: PostgreSQL restarted mid-burst', () => {
     await postgres?.dispose();
   }, 30_000);
 
-  it('R11.2 no acks while the database is down (STORAGE_UNAVAILABLE, /healthz 503), writes resume after its restart; checker passes', async () => {
+  it('R11.2 no acks while the database is down (STORAGE_UNAVAILABLE, /healthz 503), a client moved meanwhile resumes once it is back, writes resume; checker passes', async () => {
     const target = { nodeCount: 3, wsUrl: (index: number) => cluster.node(index).wsUrl, storage: cluster.storage };
     const nodes = [0, 1, 2];
     let acksWhileDown = -1;
@@ -47,6 +47,11 @@ describe('issue 6: PostgreSQL restarted mid-burst', () => {
         const acksAtDown = burst.acks.length;
         await burst.untilRefused(burst.refusals.length + 2 * clients.length);
         acksWhileDown = burst.acks.length - acksAtDown;
+        // A client moved to another node now cannot be resumed (the log is unreadable): the server says
+        // so with a `system` sync error, and the client rejoins until the database is back.
+        const mover = clients[0]!;
+        await mover.moveTo(cluster.node(1).wsUrl);
+        await mover.until(() => mover.resumeFailures > 0);
       },
       heal: async () => {
         await postgres.start();

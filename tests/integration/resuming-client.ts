@@ -32,6 +32,8 @@ interface JoinedChannel {
   presenceKey?: string;
   tracked?: Record<string, unknown>;
   joinRef: string | null;
+  rejoining?: boolean;
+  rejoinWanted?: boolean;
 }
 
 export interface ResumingClientOptions {
@@ -66,6 +68,8 @@ export class ResumingClient {
   private heartbeat: NodeJS.Timeout | undefined;
   /** Number of connections made (1 = never moved). */
   connections = 0;
+  /** `system` sync errors received: a channel resume the server could not complete (database down). */
+  resumeFailures = 0;
   currentUrl = '';
 
   private constructor(
@@ -226,18 +230,30 @@ export class ResumingClient {
       await this.request(topic, 'presence', { type: 'presence', event: 'track', payload: channel.tracked });
   }
 
-  /** The server could not resume the channel (e.g. the database was down): leave and join again. */
+  /**
+   * The server could not resume the channel (e.g. the database was down): leave and join again, until
+   * a join is not followed by another such error. A request arriving while a rejoin runs is kept.
+   */
   private async rejoinLater(topic: string): Promise<void> {
-    for (;;) {
-      await delay(this.options.reconnectDelayMs ?? 100);
-      if (this.closed || !this.isOpen) return; // a reconnection rejoins every channel anyway
-      try {
-        await this.request(topic, 'phx_leave', {});
-        await this.joinChannel(topic);
-        return;
-      } catch {
-        // retried until the node answers
+    const channel = this.channels.get(topic);
+    if (!channel) return;
+    channel.rejoinWanted = true;
+    if (channel.rejoining) return;
+    channel.rejoining = true;
+    try {
+      while (channel.rejoinWanted) {
+        channel.rejoinWanted = false;
+        await delay(this.options.reconnectDelayMs ?? 100);
+        if (this.closed || !this.isOpen) return; // a reconnection rejoins every channel anyway
+        try {
+          await this.request(topic, 'phx_leave', {});
+          await this.joinChannel(topic);
+        } catch {
+          channel.rejoinWanted = true;
+        }
       }
+    } finally {
+      channel.rejoining = false;
     }
   }
 
@@ -282,7 +298,10 @@ export class ResumingClient {
       else if (event === 'presence_state') observation.applyPresenceState(payload as PresenceMap);
       else if (event === 'presence_diff') observation.applyPresenceDiff(payload as PresenceDiff);
       else if (event === 'broadcast') observation.broadcasts.push(payload as { event: string; payload: unknown });
-      else if (event === 'system' && (payload as SystemPayload).extension === 'sync') void this.rejoinLater(topic);
+      else if (event === 'system' && (payload as SystemPayload).extension === 'sync') {
+        this.resumeFailures++;
+        void this.rejoinLater(topic);
+      }
     }
     this.notify();
   }
