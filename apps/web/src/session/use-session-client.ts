@@ -19,7 +19,7 @@ export function socketUrl(): string {
 
 /**
  * R1.1/R1.2: after login, one client opens one WebSocket with the user's token and joins the user's
- * primary channels on its own. The client lives as long as the token; logging out closes it.
+ * primary channels on its own (R1.2). The client lives as long as the token; logging out closes it.
  */
 export function useSessionClient(token: string): SessionClient | null {
   const [session, setSession] = useState<SessionClient | null>(null);
@@ -32,19 +32,34 @@ export function useSessionClient(token: string): SessionClient | null {
     let scope: ReturnType<RealtimeClient['autoSubscribe']> | null = null;
     setSession({ client, me: null, meError: null, connectionLog });
     client.connect();
-    fetchMe(token).then(
-      (me) => {
-        if (cancelled) return;
-        scope = client.autoSubscribe(me.primaryTopics);
-        setSession({ client, me, meError: null, connectionLog });
-      },
-      (error: Error & { code?: string }) => {
-        if (!cancelled) setSession({ client, me: null, meError: error.code ?? error.message, connectionLog });
-      },
-    );
+    // /api/me is retried each time the link comes back (e.g. a reload while offline).
+    let loading = false;
+    let loaded = false;
+    const load = () => {
+      if (loading || loaded || cancelled) return;
+      loading = true;
+      fetchMe(token).then(
+        (me) => {
+          loading = false;
+          if (cancelled) return;
+          loaded = true;
+          scope = client.autoSubscribe(me.primaryTopics);
+          setSession({ client, me, meError: null, connectionLog });
+        },
+        (error: Error & { code?: string }) => {
+          loading = false;
+          if (!cancelled) setSession({ client, me: null, meError: error.code ?? error.message, connectionLog });
+        },
+      );
+    };
+    load();
+    const stopRetry = client.onStatus((status) => {
+      if (status.state === 'connected') load();
+    });
     return () => {
       cancelled = true;
       stopLog();
+      stopRetry();
       void scope?.dispose();
       void client.close();
     };
