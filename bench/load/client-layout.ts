@@ -17,6 +17,8 @@ export interface ClientLayout {
   /** Topic of room r: `${roomPrefix}${r}`. */
   roomPrefix: string;
   userChannel: boolean;
+  /** Phoenix: join nothing (a bare connection; for memory breakdowns). */
+  noChannels?: boolean;
   /** Phoenix: `off` — no presence; `receive` — presence_state/diff only; `track` — also track a meta. */
   presence: 'off' | 'receive' | 'track';
   /** Phoenix: join the room with record sync (`config.sync`, resuming from the last seq seen). */
@@ -38,6 +40,7 @@ export const roomTopic = (layout: ClientLayout, room: number): string => `${layo
 export const userIdOf = (g: number): string => `u${g}`;
 
 export function topicsOf(layout: ClientLayout, g: number): string[] {
+  if (layout.noChannels) return [];
   const topics = [roomTopic(layout, roomOf(layout, g))];
   if (layout.userChannel) topics.push(`user:${userIdOf(g)}`);
   return topics;

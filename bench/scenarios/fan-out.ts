@@ -111,6 +111,7 @@ export const fanOut: Scenario = {
           ...LATENCY_COLUMNS,
           'delivered/expected',
           ...SERVER_COLUMNS,
+          'CPU µs / delivery',
           'publisher lag ms',
           'held',
         ],
@@ -147,11 +148,10 @@ export const fanOut: Scenario = {
   },
 };
 
-/** Median server CPU µs per delivery over a target's held steps (excluding the lowest rate, where fixed costs dominate). */
+/** Median server CPU µs per delivery over a target's complete steps (nothing lost). */
 function costOf(steps: readonly Step[], kind: TargetKind): number {
   const costs = steps
-    .filter((step) => step.target === kind && step.held)
-    .slice(1)
+    .filter((step) => step.target === kind && step.delivered === step.expected)
     .map((step) => cpuUsPer(step.server, step.delivered))
     .sort((a, b) => a - b);
   return costs[Math.floor(costs.length / 2)] ?? 0;

@@ -1,13 +1,16 @@
 import { sleepMs } from '../clock/monotonic-clock.ts';
+import type { ClientLayout } from '../load/client-layout.ts';
 import { LoadPool } from '../load/load-pool.ts';
 import type { Cell, Table } from '../report/scenario-report.ts';
 import { formatBytes, formatCount } from '../report/scenario-report.ts';
 import type { MemoryReading, TargetKind } from '../target/target-config.ts';
+import type { TargetHandle } from '../target/target-handle.ts';
 import { type Params, PROTOCOL_OF, type Scenario, TARGET_LABEL, targetKinds, verdict } from './scenario-kit.ts';
 import { withTarget } from './target-run.ts';
 
 interface Footprint {
   target: TargetKind;
+  label: string;
   connections: number;
   before: MemoryReading;
   after: MemoryReading;
@@ -25,15 +28,26 @@ interface Footprint {
 export const idleFootprint: Scenario = {
   name: 'idle-footprint',
   summary: 'N authenticated idle connections in 2 channels with presence: server memory per connection',
-  defaults: { connections: 5000, 'room-size': 10, 'settle-ms': 3000, targets: 'wedsync,ws,socketio', workers: 1 },
+  defaults: {
+    connections: 5000,
+    'room-size': 10,
+    'settle-ms': 3000,
+    targets: 'wedsync,ws,socketio',
+    workers: 1,
+    breakdown: false,
+  },
   quick: { connections: 3000 },
   async run(params) {
     const notes: string[] = [];
     const findings: string[] = [];
     const results: Footprint[] = [];
     for (const kind of targetKinds(params, notes)) {
-      const { result } = await withTarget({ kind }, undefined, (target) => measure(params, kind, target, findings));
-      results.push(result);
+      for (const variant of variantsOf(kind, params.bool('breakdown'))) {
+        const { result } = await withTarget({ kind }, undefined, (target) =>
+          measure(params, kind, variant, target, findings),
+        );
+        results.push(result);
+      }
     }
     const table: Table = {
       title: `Server memory per idle connection (${formatCount(params.num('connections'))} connections)`,
@@ -48,7 +62,7 @@ export const idleFootprint: Scenario = {
         'RSS / connection without forced GC',
       ],
       rows: results.map((result): Cell[] => [
-        TARGET_LABEL[result.target],
+        result.label,
         result.connections,
         formatBytes(result.before.rssBytes),
         formatBytes(result.after.rssBytes),
@@ -58,7 +72,7 @@ export const idleFootprint: Scenario = {
         formatBytes((result.afterNoGc.rssBytes - result.before.rssBytes) / Math.max(1, result.connections)),
       ]),
     };
-    const ours = results.find((result) => result.target === 'wedsync');
+    const ours = results.find((result) => result.target === 'wedsync' && result.label === FULL_LABEL);
     if (ours)
       findings.push(
         `${verdict(ours.rssPerConnection <= 8 * 1024)} idle: ${formatBytes(ours.rssPerConnection)} RSS per connection (target ≤ 8 KiB)`,
@@ -71,10 +85,33 @@ export const idleFootprint: Scenario = {
   },
 };
 
+interface Variant {
+  label: string;
+  layout: Pick<ClientLayout, 'auth' | 'userChannel' | 'presence'> & { noChannels?: boolean };
+}
+
+const FULL_LABEL = 'WedSync (token, 2 channels, presence)';
+
+/** What each server holds per connection; with `breakdown`, WedSync is measured in stages to show what costs what. */
+function variantsOf(kind: TargetKind, breakdown: boolean): Variant[] {
+  const bare = { auth: false, userChannel: false, presence: 'off' as const };
+  if (kind !== 'wedsync') return [{ label: TARGET_LABEL[kind], layout: bare }];
+  const full: Variant = { label: FULL_LABEL, layout: { auth: true, userChannel: true, presence: 'track' } };
+  if (!breakdown) return [full];
+  return [
+    { label: 'WedSync: bare socket (no token, no channel)', layout: { ...bare, noChannels: true } },
+    { label: 'WedSync: + token', layout: { ...bare, auth: true, noChannels: true } },
+    { label: 'WedSync: + token, room channel', layout: { ...bare, auth: true } },
+    { label: 'WedSync: + token, room + own user channel', layout: { ...bare, auth: true, userChannel: true } },
+    full,
+  ];
+}
+
 async function measure(
   params: Params,
   kind: TargetKind,
-  target: import('../target/target-handle.ts').TargetHandle,
+  variant: Variant,
+  target: TargetHandle,
   findings: string[],
 ): Promise<Footprint> {
   const connections = params.num('connections');
@@ -86,11 +123,9 @@ async function measure(
       totalClients: connections,
       roomSize: params.num('room-size'),
       roomPrefix: 'wedding:',
-      userChannel: kind === 'wedsync',
-      presence: kind === 'wedsync' ? 'track' : 'off',
       sync: false,
-      auth: kind === 'wedsync',
       sourceAddresses: 8,
+      ...variant.layout,
     });
     const before = await target.memory(true);
     const opened = await pool.all<{ opened: number; failed: number; errors: string[] }>('open', { concurrency: 200 });
@@ -105,7 +140,7 @@ async function measure(
     const after = await target.memory(true);
     const server = await target.connections();
     if (server.server !== count)
-      findings.push(`FLAG idle ${TARGET_LABEL[kind]}: server counts ${server.server} connections, clients ${count}`);
+      findings.push(`FLAG idle ${variant.label}: server counts ${server.server} connections, clients ${count}`);
     console.log(
       `  ${kind}: ${count} connections, RSS ${formatBytes(before.rssBytes)} → ${formatBytes(after.rssBytes)}`,
     );
@@ -113,6 +148,7 @@ async function measure(
     const per = (delta: number) => delta / Math.max(1, count);
     return {
       target: kind,
+      label: variant.label,
       connections: count,
       before,
       after,

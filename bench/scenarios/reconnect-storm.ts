@@ -50,54 +50,58 @@ export const reconnectStorm: Scenario = {
     if (storage === 'postgres' && !databaseUrl) throw new Error('--storage postgres needs DATABASE_URL');
     const records: RecordsConfig = { storage, ...(storage === 'postgres' ? { databaseUrl } : {}) };
     const profileAs = params.bool('profile') ? 'reconnect-storm-wedsync' : undefined;
-    const { result, profile } = await withTarget({ kind: 'wedsync', records }, profileAs, async (target) => {
-      const pool = await LoadPool.start(LoadPool.workersFor(connections, params.num('workers')));
-      try {
-        await pool.init({
-          protocol: 'phoenix',
-          url: target.url,
-          totalClients: connections,
-          roomSize,
-          roomPrefix: 'sync:',
-          userChannel: false,
-          presence: 'off',
-          sync: true,
-          auth: true,
-          sourceAddresses: 8,
-        });
-        const opened = await pool.all<{ opened: number; failed: number; errors: string[] }>('open', {
-          concurrency: 200,
-        });
-        const failed = opened.reduce((sum, item) => sum + item.failed, 0);
-        if (failed > 0)
-          throw new Error(`${failed} clients failed to open: ${opened.flatMap((item) => item.errors).join('; ')}`);
-        // Every client sees one live change, so each has a seq to resume from.
-        await target.call('writeBurst', { topics, perTopic: 1 });
-        const seen = await drain(pool, connections, (progress) => progress.syncDelivered);
-        if (seen < connections)
-          findings.push(`FLAG reconnect storm: only ${seen} of ${connections} clients got the first change`);
-        await sleepMs(1_000);
-        const steady = await target.memory(false);
-        await target.windowBegin();
-        await target.call('storageCalls');
-        await pool.all('armReconnect', { jitterMs: params.num('jitter-ms') });
-        const { killedAtUs, killed } = await target.call<{ killedAtUs: number; killed: number }>('killConnections');
-        const { headByTopic } = await target.call<{ headByTopic: Record<string, number> }>('writeBurst', {
-          topics,
-          perTopic: params.num('changes-per-room'),
-        });
-        const headByRoom = Object.fromEntries(
-          Object.entries(headByTopic).map(([topic, seq]) => [topic.slice('sync:'.length), seq]),
-        );
-        await pool.all('setTargets', { headByRoom, killedAtUs });
-        const caught = await pool.all<CaughtUp>('awaitCaughtUp', { timeoutMs: params.num('timeout-ms') });
-        const server = await target.windowEnd();
-        const storageCalls = await target.call<Record<string, { count: number; meanMs: number }>>('storageCalls');
-        return { steady, server, killed, killedAtUs, caught, storageCalls };
-      } finally {
-        await pool.stop();
-      }
-    });
+    const { result, profile } = await withTarget(
+      { kind: 'wedsync', records, sampleIntervalMs: 100 },
+      profileAs,
+      async (target) => {
+        const pool = await LoadPool.start(LoadPool.workersFor(connections, params.num('workers')));
+        try {
+          await pool.init({
+            protocol: 'phoenix',
+            url: target.url,
+            totalClients: connections,
+            roomSize,
+            roomPrefix: 'sync:',
+            userChannel: false,
+            presence: 'off',
+            sync: true,
+            auth: true,
+            sourceAddresses: 8,
+          });
+          const opened = await pool.all<{ opened: number; failed: number; errors: string[] }>('open', {
+            concurrency: 200,
+          });
+          const failed = opened.reduce((sum, item) => sum + item.failed, 0);
+          if (failed > 0)
+            throw new Error(`${failed} clients failed to open: ${opened.flatMap((item) => item.errors).join('; ')}`);
+          // Every client sees one live change, so each has a seq to resume from.
+          await target.call('writeBurst', { topics, perTopic: 1 });
+          const seen = await drain(pool, connections, (progress) => progress.syncDelivered);
+          if (seen < connections)
+            findings.push(`FLAG reconnect storm: only ${seen} of ${connections} clients got the first change`);
+          await sleepMs(1_000);
+          const steady = await target.memory(false);
+          await target.windowBegin();
+          await target.call('storageCalls');
+          await pool.all('armReconnect', { jitterMs: params.num('jitter-ms') });
+          const { killedAtUs, killed } = await target.call<{ killedAtUs: number; killed: number }>('killConnections');
+          const { headByTopic } = await target.call<{ headByTopic: Record<string, number> }>('writeBurst', {
+            topics,
+            perTopic: params.num('changes-per-room'),
+          });
+          const headByRoom = Object.fromEntries(
+            Object.entries(headByTopic).map(([topic, seq]) => [topic.slice('sync:'.length), seq]),
+          );
+          await pool.all('setTargets', { headByRoom, killedAtUs });
+          const caught = await pool.all<CaughtUp>('awaitCaughtUp', { timeoutMs: params.num('timeout-ms') });
+          const server = await target.windowEnd();
+          const storageCalls = await target.call<Record<string, { count: number; meanMs: number }>>('storageCalls');
+          return { steady, server, killed, killedAtUs, caught, storageCalls };
+        } finally {
+          await pool.stop();
+        }
+      },
+    );
     const { steady, server, killed, killedAtUs, caught, storageCalls } = result;
     const caughtUp = caught.reduce((sum, item) => sum + item.caughtUp, 0);
     const allCaughtUpS = (Math.max(...caught.map((item) => item.lastCaughtUpUs)) - killedAtUs) / 1e6;
@@ -114,7 +118,7 @@ export const reconnectStorm: Scenario = {
     );
     notes.push(
       "Caught up = reconnected, rejoined with `since`, and holding the room's head seq after the burst (replayed or live). Times are from the kill, on the shared monotonic clock.",
-      `Steady RSS is read (without a forced GC) just before the kill; the peak is the sampler's maximum (every 250 ms) during the storm. Storage: ${storage}.`,
+      `Steady RSS is read (without a forced GC) just before the kill; the peak is the sampler's maximum (every 100 ms) during the storm. Storage: ${storage}.`,
     );
     return {
       tables: [

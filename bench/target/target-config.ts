@@ -21,7 +21,7 @@ export interface TargetConfig {
   noRateLimit?: boolean;
   /** WedSync only: attach durable record sync on this storage. */
   records?: RecordsConfig;
-  /** Resource sampling period; default 250 ms. */
+  /** Resource sampling period; default 500 ms. */
   sampleIntervalMs?: number;
 }
 

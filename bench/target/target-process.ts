@@ -41,7 +41,7 @@ try {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  const sampler = new ResourceSampler(sockets, config.sampleIntervalMs ?? 250);
+  const sampler = new ResourceSampler(sockets, config.sampleIntervalMs ?? 500);
   const inspector = new Session();
   rpc.serve({
     ...target.methods,
