@@ -226,4 +226,19 @@ describe('Outbox sending (R11.2, R15.1)', () => {
     expect(sender.batches).toEqual([[1], [2, 3]]);
     await outbox.close();
   });
+
+  it('R15.1 close() cancels a scheduled retry: no timer is left behind', async () => {
+    const { outbox } = await openOutbox({ retryDelays: { initialMs: 60_000 } });
+    const sender = new ScriptedSender();
+    sender.next.push(async () => {
+      throw failure('TIMEOUT');
+    });
+    outbox.setSender('wedding:w1', sender);
+    outbox.enqueue(draft('a'));
+    await settled();
+    expect(vi.getTimerCount()).toBe(1);
+    await outbox.close();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(() => outbox.enqueue(draft('b'))).toThrow(/closed/);
+  });
 });

@@ -43,7 +43,7 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
     ready: () => bound && channel.state === 'joined',
     send: (payload, timeoutMs) => channel.push(EVENTS.mutate, payload, { timeoutMs }) as Promise<MutateReply>,
   });
-  store.setSnapshotRequester(topic, () => {
+  const requestSnapshot = () => {
     if (snapshotInFlight || !bound) return;
     snapshotInFlight = true;
     channel
@@ -52,13 +52,15 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
         (reply) => {
           if (bound) store.applyResync(topic, reply as ResyncPayload);
         },
-        (error: unknown) => store.reportError(error),
+        (error: unknown) => {
+          if (bound) store.reportError(error);
+        },
       )
       .finally(() => {
         snapshotInFlight = false;
       });
-  });
-  return () => {
+  };
+  const unbind = () => {
     if (!bound) return;
     bound = false;
     offChanges();
@@ -66,6 +68,8 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
     offState();
     channel.setJoinPayloadHook(undefined);
     store.outbox.setSender(topic, undefined);
-    store.setSnapshotRequester(topic, undefined);
+    unregister();
   };
+  const unregister = store.registerChannel(topic, { requestSnapshot, unbind });
+  return unbind;
 }

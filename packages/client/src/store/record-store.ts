@@ -43,6 +43,11 @@ export interface MutationOptions {
   topic?: string;
 }
 
+export interface ChannelRegistration {
+  requestSnapshot(): void;
+  unbind(): void;
+}
+
 interface ChangeMeta {
   by?: string;
   at?: string;
@@ -63,7 +68,7 @@ export class RecordStore implements InboundContext {
   readonly #views = new Map<string, ViewState | null>();
   readonly #listeners = new Set<StoreListener>();
   readonly #dropped = new Map<number, ViewState | null>();
-  readonly #snapshotRequests = new Map<string, () => void>();
+  readonly #channels = new Map<string, ChannelRegistration>();
   #collecting: RecordChangeInfo[] | null = null;
 
   static async open(options: RecordStoreOptions): Promise<RecordStore> {
@@ -228,24 +233,30 @@ export class RecordStore implements InboundContext {
     return this.outbox.entries().filter((entry) => recordKey(entry.mutation.c, entry.mutation.id) === key);
   }
 
-  /** Registers how to fetch a snapshot of a channel (the channel binding does). */
-  setSnapshotRequester(topic: string, request: (() => void) | undefined): void {
-    if (request) this.#snapshotRequests.set(topic, request);
-    else this.#snapshotRequests.delete(topic);
+  /**
+   * A channel binding registers itself (see `bindChannel`): how to fetch a snapshot of its topic, and
+   * how to undo the binding when the store closes. Returns the function that unregisters it.
+   */
+  registerChannel(topic: string, binding: ChannelRegistration): () => void {
+    this.#channels.set(topic, binding);
+    return () => {
+      if (this.#channels.get(topic) === binding) this.#channels.delete(topic);
+    };
   }
 
   requestSnapshot(topic: string): void {
-    this.#snapshotRequests.get(topic)?.();
+    this.#channels.get(topic)?.requestSnapshot();
   }
 
   reportError(error: unknown): void {
     (this.#options.onError ?? ((e: unknown) => console.error('[wedsync/store]', e)))(error);
   }
 
-  /** Stops the outbox; the queue and cache stay saved. */
+  /** Unbinds every channel and stops the outbox (no timer or listener left); the queue and cache stay saved. */
   async close(): Promise<void> {
+    for (const binding of [...this.#channels.values()]) binding.unbind();
+    this.#channels.clear();
     this.#listeners.clear();
-    this.#snapshotRequests.clear();
     await this.outbox.close();
   }
 
