@@ -24,4 +24,24 @@ export type {
   PresenceView,
 } from './presence/presence-store.ts';
 export { RealtimeClient, type RealtimeClientOptions } from './realtime-client.ts';
+export {
+  type FetchLike,
+  LongPollSocket,
+  type LongPollSocketOptions,
+  longPollUrl,
+} from './transports/long-poll-socket.ts';
+export {
+  type LongPollFallbackOptions,
+  type TransportKind,
+  TransportSelector,
+  type TransportSelectorOptions,
+} from './transports/transport-selector.ts';
+export type { ClientStatus, ClientStatusListener } from './transports/transport-status.ts';
 export type { WebSocketConstructor, WebSocketLike } from './transports/websocket-transport.ts';
+export {
+  type DataUsage,
+  DataUsageMeter,
+  type DataUsageOptions,
+  localDayKey,
+  type UsageStorage,
+} from './usage/data-usage.ts';

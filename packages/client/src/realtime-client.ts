@@ -6,11 +6,13 @@ import { ChannelRegistry } from './channels/channel-registry.ts';
 import { SubscriptionScope, type SubscriptionScopeOptions } from './channels/subscription-scope.ts';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './connection/backoff.ts';
 import { Connection } from './connection/connection.ts';
-import type { ConnectionStatus, StatusListener } from './connection/connection-status.ts';
 import { RealtimeError } from './connection/realtime-error.ts';
 import { systemTimers, type Timers } from './connection/timers.ts';
 import { type TokenProvider, TokenSource } from './connection/token-source.ts';
+import { type LongPollFallbackOptions, TransportSelector } from './transports/transport-selector.ts';
+import { type ClientStatus, type ClientStatusListener, TransportStatusView } from './transports/transport-status.ts';
 import type { WebSocketConstructor } from './transports/websocket-transport.ts';
+import { type DataUsage, DataUsageMeter, type DataUsageOptions } from './usage/data-usage.ts';
 
 export interface RealtimeClientOptions {
   /** WebSocket endpoint, e.g. `wss://host/realtime/v1/websocket`. `apikey` (the token) and `vsn` are appended. */
@@ -43,6 +45,13 @@ export interface RealtimeClientOptions {
   closeTimeoutMs?: number;
   /** Receives exceptions thrown by app handlers (they never break delivery). Default console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * R15.1 HTTP long-poll fallback (same URL with `/longpoll` for `/websocket`). Default: on when the
+   * platform WebSocket is used (browsers), off when a WebSocket class is injected, unless given.
+   */
+  longPoll?: boolean | LongPollFallbackOptions;
+  /** R13.2 data-usage counting (clock, day key, storage for daily totals). */
+  usage?: DataUsageOptions;
 }
 
 const DEFAULTS = {
@@ -64,6 +73,11 @@ export class RealtimeClient {
   private readonly tokens: TokenSource;
   private readonly registry: ChannelRegistry;
   private readonly host: ChannelHost;
+  private readonly selector: TransportSelector;
+  private readonly statusView: TransportStatusView;
+  /** R13.2 bytes sent/received per session and day. */
+  readonly usageMeter: DataUsageMeter;
+  private joinPriority: ((topic: string) => number) | undefined;
   private closed = false;
 
   constructor(options: RealtimeClientOptions) {
@@ -79,6 +93,17 @@ export class RealtimeClient {
       options.onError ?? ((error: unknown) => console.error('[wedsync/client] handler failed', error));
     const browserWindow = (globalThis as { window?: EventTarget }).window;
     this.tokens = new TokenSource(options.token, timers);
+    this.usageMeter = new DataUsageMeter({ nowMs: () => timers.now(), ...options.usage });
+    const longPoll = options.longPoll ?? options.WebSocket === undefined;
+    this.selector = new TransportSelector({
+      WebSocket: WebSocketImpl,
+      longPoll: longPoll === true ? {} : longPoll,
+      timers,
+      onBytes: (direction, bytes) => this.usageMeter.record(direction, bytes),
+      onUpgradeAvailable: () => {
+        if (!this.closed && this.connection.isConnected) this.connection.reconnect();
+      },
+    });
     this.registry = new ChannelRegistry(
       timers,
       options.idleChannelEvictMs ?? DEFAULTS.idleChannelEvictMs,
@@ -93,7 +118,7 @@ export class RealtimeClient {
         backoff,
         random,
         timers,
-        WebSocket: WebSocketImpl,
+        WebSocket: this.selector.WebSocket,
         tokens: this.tokens,
         onlineEvents: options.onlineEvents === undefined ? (browserWindow ?? null) : options.onlineEvents,
         closeTimeoutMs: options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs,
@@ -101,13 +126,14 @@ export class RealtimeClient {
       {
         onFrame: (frame: Frame) => this.registry.get(frame.topic)?.handleFrame(frame),
         onUp: () => {
-          for (const channel of this.registry.all()) channel.handleConnectionUp();
+          for (const channel of this.joinOrder()) channel.handleConnectionUp();
         },
         onDown: (reason: string) => {
           for (const channel of this.registry.all()) channel.handleConnectionDown(reason);
         },
       },
     );
+    this.statusView = new TransportStatusView(this.connection, this.selector);
     const connection = this.connection;
     const registry = this.registry;
     this.host = {
@@ -133,14 +159,32 @@ export class RealtimeClient {
     this.tokens.onChange((token) => this.pushAccessToken(token));
   }
 
-  /** The current connection status (a new frozen object on every change). */
-  get status(): ConnectionStatus {
-    return this.connection.status;
+  /** The current connection status with the transport in use (a new frozen object on every change). */
+  get status(): ClientStatus {
+    return this.statusView.status;
   }
 
-  /** Called on every status change; returns the unsubscribe function. */
-  onStatus(listener: StatusListener): () => void {
-    return this.connection.onStatus(listener);
+  /** Called on every status change (including a transport switch); returns the unsubscribe function. */
+  onStatus(listener: ClientStatusListener): () => void {
+    return this.statusView.onStatus(listener);
+  }
+
+  /** R13.2: bytes sent and received by this client (this session) and today. */
+  usage(): DataUsage {
+    return this.usageMeter.usage();
+  }
+
+  /**
+   * R13.1: after every (re)connect channels rejoin in ascending `priority(topic)` (e.g. 0 for what is
+   * on screen, 1 for the rest), so visible content's data arrives first. Ties keep creation order.
+   */
+  setJoinPriority(priority: ((topic: string) => number) | undefined): void {
+    this.joinPriority = priority;
+  }
+
+  /** R15.1: while on long-poll, probe for a working WebSocket (default on; off e.g. while the page is hidden). */
+  setTransportProbing(enabled: boolean): void {
+    this.selector.setProbing(enabled);
   }
 
   /** Opens the connection (joining a channel does this too, unless the app called disconnect()). */
@@ -208,8 +252,19 @@ export class RealtimeClient {
       this.closed = true;
       for (const channel of this.registry.all()) channel.dispose();
       this.registry.stop();
+      this.selector.dispose();
+      this.usageMeter.flush();
     }
     await this.connection.close();
+  }
+
+  private joinOrder(): Channel[] {
+    const channels = this.registry.all();
+    const priority = this.joinPriority;
+    if (!priority) return channels;
+    const ranked = channels.map((channel, index) => ({ channel, index, rank: safeRank(priority, channel.topic) }));
+    ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+    return ranked.map((entry) => entry.channel);
   }
 
   private pushAccessToken(token: string): void {
@@ -223,5 +278,14 @@ export class RealtimeClient {
         payload: { access_token: token },
       });
     }
+  }
+}
+
+function safeRank(priority: (topic: string) => number, topic: string): number {
+  try {
+    const rank = priority(topic);
+    return Number.isFinite(rank) ? rank : 0;
+  } catch {
+    return 0;
   }
 }

@@ -109,15 +109,12 @@ async function handleGet(
   if ('httpStatus' in poll) return send(request, reply, poll);
   // The client gave up on this poll (aborted, proxy timeout): keep its frames for the next poll.
   const onGone = () => {
-    console.log('XX gone', reply.raw.writableFinished);
     if (reply.raw.writableFinished) return;
     poll.abandon();
     settle({ httpStatus: 200, body: { status: 204, token } });
   };
   reply.raw.once('close', onGone);
-  console.log('XX held', request.query.ack);
   const answer = await answered;
-  console.log('XX answered', JSON.stringify(answer).slice(0, 80));
   reply.raw.off('close', onGone);
   return send(request, reply, answer);
 }
