@@ -11,14 +11,14 @@ import type { Timers } from '../connection/timers.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import type { ConflictEvent, OutboxEntry, OutboxOptions, RejectedEvent } from '../outbox/outbox-types.ts';
 import type { QueueStorage } from '../outbox/queue-storage.ts';
+import { ChangeCollector, type ChangeMeta } from './change-collector.ts';
 import { ConfirmedRecords } from './confirmed-records.ts';
 import { applyChange, applyResync, type InboundContext, withdrawEntry } from './inbound-sync.ts';
 import { appendOp, collectionOf, createOps, fieldOf, removeOp, setOps, textOps } from './mutation-ops.ts';
-import { computeView, diffViews, toRecordView, type ViewState } from './record-view.ts';
+import { computeView, toRecordView, type ViewState } from './record-view.ts';
 import { mustWaitFor } from './send-order.ts';
 import {
   type ChangeSource,
-  type RecordChangeInfo,
   type RecordView,
   recordKey,
   StoreError,
@@ -48,12 +48,6 @@ export interface ChannelRegistration {
   unbind(): void;
 }
 
-interface ChangeMeta {
-  by?: string;
-  at?: string;
-  v?: number;
-}
-
 /**
  * The client record store (R3, R4.2, R11): per collection, records keyed by id holding the
  * server-confirmed state and the optimistic view (confirmed + pending mutations in order). Edits are
@@ -66,10 +60,9 @@ export class RecordStore implements InboundContext {
   readonly outbox: Outbox;
   readonly #options: RecordStoreOptions;
   readonly #views = new Map<string, ViewState | null>();
-  readonly #listeners = new Set<StoreListener>();
+  readonly #changes = new ChangeCollector((error) => this.reportError(error));
   readonly #dropped = new Map<number, ViewState | null>();
   readonly #channels = new Map<string, ChannelRegistration>();
-  #collecting: RecordChangeInfo[] | null = null;
 
   static async open(options: RecordStoreOptions): Promise<RecordStore> {
     const schemas = 'collection' in options.schemas ? options.schemas : compileSchemas(options.schemas);
@@ -132,10 +125,7 @@ export class RecordStore implements InboundContext {
 
   /** Called with every batch of visible record changes; returns the unsubscribe function. */
   subscribe(listener: StoreListener): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#changes.subscribe(listener);
   }
 
   /** The last `seq` applied on a channel (saved with the queue); undefined before its first sync. */
@@ -201,7 +191,7 @@ export class RecordStore implements InboundContext {
   /** A `sync_changes` frame: applied in `seq` order; `seq` at or below the channel's lastSeq is ignored (dedupe). */
   applyChanges(topic: string, payload: ChangesPayload): void {
     const changes = [...(payload?.changes ?? [])].sort((a, b) => a.seq - b.seq);
-    this.#batch(() => {
+    this.#changes.batch(() => {
       for (const change of changes) {
         if (change.seq <= (this.confirmed.lastSeq(topic) ?? 0)) continue;
         const key = recordKey(change.c, change.id);
@@ -223,7 +213,7 @@ export class RecordStore implements InboundContext {
     for (const entry of this.outbox.entries()) {
       if (entry.mutation.topic === topic) keys.add(recordKey(entry.mutation.c, entry.mutation.id));
     }
-    this.#batch(() => this.#track([...keys], 'resync', {}, () => applyResync(this, topic, payload)));
+    this.#changes.batch(() => this.#track([...keys], 'resync', {}, () => applyResync(this, topic, payload)));
     this.outbox.markSynced();
     this.outbox.persist();
   }
@@ -256,7 +246,7 @@ export class RecordStore implements InboundContext {
   async close(): Promise<void> {
     for (const binding of [...this.#channels.values()]) binding.unbind();
     this.#channels.clear();
-    this.#listeners.clear();
+    this.#changes.clear();
     await this.outbox.close();
   }
 
@@ -283,7 +273,7 @@ export class RecordStore implements InboundContext {
     const topic = options.topic ?? this.#view(key)?.topic ?? confirmed?.topic ?? this.#options.defaultTopic;
     if (!topic) throw new StoreError('VALIDATION_FAILED', `No channel topic for new record ${c}/${id}`);
     let mid = 0;
-    this.#batch(() =>
+    this.#changes.batch(() =>
       this.#track([key], 'local', {}, () => {
         const base = confirmed?.v ?? 0;
         mid = this.outbox.enqueue({ topic, c, id, base, ops, ...(del ? { del: true as const } : {}) }).mid;
@@ -300,7 +290,7 @@ export class RecordStore implements InboundContext {
     const lastSeq = this.confirmed.lastSeq(topic);
     if (seq === undefined || lastSeq === undefined || seq > lastSeq) return;
     const { c, id } = entry.mutation;
-    this.#batch(() => this.#track([recordKey(c, id)], 'remote', {}, () => this.outbox.settle(mid)));
+    this.#changes.batch(() => this.#track([recordKey(c, id)], 'remote', {}, () => this.outbox.settle(mid)));
   }
 
   #beforeDrop(entry: OutboxEntry): void {
@@ -316,24 +306,10 @@ export class RecordStore implements InboundContext {
     this.#views.delete(key);
     const collection = this.schemas.collection(mutation.c);
     if (!collection) return;
-    this.#batch(() => this.#collect(collection, key, before ?? null, this.#view(key), 'undo', {}));
+    this.#changes.batch(() =>
+      this.#changes.record(collection, mutation.c, mutation.id, before ?? null, this.#view(key), 'undo', {}),
+    );
     this.outbox.persist();
-  }
-
-  /** Runs `work`, then tells listeners once about everything it changed. */
-  #batch(work: () => void): void {
-    if (this.#collecting) {
-      work();
-      return;
-    }
-    this.#collecting = [];
-    try {
-      work();
-    } finally {
-      const changes = this.#collecting;
-      this.#collecting = null;
-      if (changes.length > 0) this.#emit(changes);
-    }
   }
 
   #track(keys: string[], source: ChangeSource, meta: ChangeMeta, work: () => void): void {
@@ -341,34 +317,9 @@ export class RecordStore implements InboundContext {
     work();
     keys.forEach((key, index) => {
       this.#views.delete(key);
-      const collection = this.schemas.collection(key.split('\u0000')[0] ?? '');
-      if (collection) this.#collect(collection, key, before[index] ?? null, this.#view(key), source, meta);
+      const [c = '', id = ''] = key.split('\u0000');
+      const collection = this.schemas.collection(c);
+      if (collection) this.#changes.record(collection, c, id, before[index] ?? null, this.#view(key), source, meta);
     });
-  }
-
-  #collect(
-    collection: NonNullable<ReturnType<SchemaIndex['collection']>>,
-    key: string,
-    before: ViewState | null,
-    after: ViewState | null,
-    source: ChangeSource,
-    meta: ChangeMeta,
-  ): void {
-    const fields = diffViews(collection, before, after);
-    const created = before === null && after !== null;
-    const deleted = before !== null && after === null;
-    if (fields.length === 0 && !created && !deleted) return;
-    const [c = '', id = ''] = key.split('\u0000');
-    this.#collecting?.push({ c, id, source, ...meta, created, deleted, fields });
-  }
-
-  #emit(changes: RecordChangeInfo[]): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(changes);
-      } catch (error) {
-        this.reportError(error);
-      }
-    }
   }
 }
