@@ -17,13 +17,7 @@ import { applyChange, applyResync, type InboundContext, withdrawEntry } from './
 import { appendOp, collectionOf, createOps, fieldOf, removeOp, setOps, textOps } from './mutation-ops.ts';
 import { computeView, toRecordView, type ViewState } from './record-view.ts';
 import { mustWaitFor } from './send-order.ts';
-import {
-  type ChangeSource,
-  type RecordView,
-  recordKey,
-  StoreError,
-  type StoreListener,
-} from './store-types.ts';
+import { type ChangeSource, type RecordView, recordKey, StoreError, type StoreListener } from './store-types.ts';
 
 export interface RecordStoreOptions {
   /** Where the queue and the confirmed records live across reloads (R11.1). */
