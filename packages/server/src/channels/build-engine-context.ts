@@ -80,6 +80,9 @@ export function buildEngineContext(options: EngineOptions, bus: FanoutBus, logge
     ttlMs: limits.presenceTtlMs,
     publish: publishPresence,
     pushDiff: (topic, diff) => delivery.deliverLocal(topic, 'presence_diff', diff, (member) => member.presenceEnabled),
+    presenceMeta: hooks.presenceMeta
+      ? (member, meta) => hooks.presenceMeta?.({ session: member.session.info(), topic: member.topic, meta })
+      : undefined,
   });
   const metrics = new RealtimeMetrics(nodeId, {
     connections: () => sessions.size,

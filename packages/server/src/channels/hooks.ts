@@ -45,6 +45,24 @@ export interface RealtimeHooks {
   authorizeMessage?(ctx: MessageContext): AuthDecision | Promise<AuthDecision>;
   /** Maps verified claims (`sub` and `exp` present) to the user. Default: id = sub, name = name ?? email ?? sub. */
   userFromClaims?(claims: Record<string, unknown>): AuthUser;
+  /**
+   * R4.3, R14.2: what others see of a member's presence. Called with the meta of every `track` (the
+   * returned meta is tracked instead, e.g. redacted) and again with the tracked meta at each presence
+   * heartbeat of this node (`presenceHeartbeatMs`). `undefined` hides the member: a track is answered
+   * ok but nothing is tracked, and an already tracked member is untracked (peers get a leave), so a
+   * person who switches presence off disappears within one presence heartbeat. Synchronous and cheap
+   * (it runs per member per heartbeat): read rights the application holds in memory. A throw hides.
+   * Default: every meta as sent.
+   */
+  presenceMeta?(ctx: PresenceContext): Record<string, unknown> | undefined;
+}
+
+export interface PresenceContext {
+  session: SessionInfo;
+  /** Canonical topic. */
+  topic: string;
+  /** The meta the client tracks (without `phx_ref`). */
+  meta: Record<string, unknown>;
 }
 
 /** Context of a custom channel event (registered with `registerEvent`). */

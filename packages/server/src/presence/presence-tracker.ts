@@ -17,6 +17,11 @@ export interface PresenceTrackerDeps {
   publish(topic: string, message: TopicBusMessage): void;
   /** Pushes `presence_diff` to this node's presence-enabled members of `topic`. */
   pushDiff(topic: string, diff: PresenceDiff): void;
+  /**
+   * The application's `presenceMeta` hook (R14.2): the meta to track for a member, or undefined to
+   * hide it. Applied on every track and re-checked for own members at every `heartbeat`. Default: as sent.
+   */
+  presenceMeta?(member: Membership, meta: Record<string, unknown>): Record<string, unknown> | undefined;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface PresenceTrackerDeps {
  */
 export class PresenceTracker {
   private readonly topics = new Map<string, Map<string, NodeView>>();
+  /** phx_ref → this node's tracked member and the meta its client sent (for the heartbeat re-check). */
+  private readonly ownMembers = new Map<string, { member: Membership; payload: Record<string, unknown> }>();
   private refCounter = 0;
   private readonly refPrefix: string;
 
@@ -34,20 +41,30 @@ export class PresenceTracker {
     this.refPrefix = deps.nodeId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
   }
 
-  /** Tracks or re-tracks (update = leave of the old meta + join of the new one with `phx_ref_prev`). */
+  /**
+   * Tracks or re-tracks (update = leave of the old meta + join of the new one with `phx_ref_prev`).
+   * A member the `presenceMeta` hook hides is untracked instead.
+   */
   track(member: Membership, payload: Record<string, unknown>): void {
+    const shown = this.shownMeta(member, payload);
+    if (shown === undefined) {
+      this.untrack(member);
+      return;
+    }
     const own = this.view(member.topic, this.deps.nodeId);
-    const meta: PresenceMeta = { ...payload, phx_ref: `${this.refPrefix}${(++this.refCounter).toString(36)}` };
+    const meta: PresenceMeta = { ...shown, phx_ref: `${this.refPrefix}${(++this.refCounter).toString(36)}` };
     delete meta.phx_ref_prev;
     const leaves: PresenceEntry[] = [];
     const previous = member.presenceRef ? own.entries.get(member.presenceRef) : undefined;
     if (previous) {
       own.entries.delete(previous.meta.phx_ref);
+      this.ownMembers.delete(previous.meta.phx_ref);
       leaves.push(previous);
       meta.phx_ref_prev = previous.meta.phx_ref;
     }
     const entry: PresenceEntry = { key: member.presenceKey, meta };
     own.entries.set(meta.phx_ref, entry);
+    this.ownMembers.set(meta.phx_ref, { member, payload });
     member.presenceRef = meta.phx_ref;
     this.emitOwn(member.topic, [entry], leaves);
   }
@@ -56,6 +73,7 @@ export class PresenceTracker {
     const ref = member.presenceRef;
     member.presenceRef = undefined;
     if (!ref) return;
+    this.ownMembers.delete(ref);
     const own = this.topics.get(member.topic)?.get(this.deps.nodeId);
     const entry = own?.entries.get(ref);
     if (!own || !entry) return;
@@ -88,8 +106,13 @@ export class PresenceTracker {
     this.deps.publish(topic, { k: 'ps', n: this.deps.nodeId });
   }
 
-  /** Periodic: announce own members per topic; expire silent nodes. */
+  /** Periodic: hide own members the `presenceMeta` hook no longer shows; announce own members per topic; expire silent nodes. */
   heartbeat(): void {
+    if (this.deps.presenceMeta) {
+      for (const { member, payload } of [...this.ownMembers.values()]) {
+        if (this.shownMeta(member, payload) === undefined) this.untrack(member);
+      }
+    }
     const nowMs = this.deps.nowMs();
     for (const [topic, views] of this.topics) {
       for (const [nodeId, view] of views) {
@@ -110,6 +133,17 @@ export class PresenceTracker {
 
   get topicCount(): number {
     return this.topics.size;
+  }
+
+  /** The meta to track for `member`, or undefined when the application hides it (a throwing hook hides). */
+  private shownMeta(member: Membership, payload: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (!this.deps.presenceMeta) return payload;
+    try {
+      const meta = this.deps.presenceMeta(member, payload);
+      return meta !== null && typeof meta === 'object' ? meta : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private announce(topic: string): void {
