@@ -53,6 +53,10 @@ export async function checkAll(
   );
   assertDelivered(report);
   if (burst && burst.unexpected.length > 0) throw new Error(`unexpected results:\n${burst.unexpected.join('\n')}`);
+  // Every acknowledged write is exactly one change of the log, and the log holds nothing else.
+  if (burst && report.logChanges !== burst.committed) {
+    throw new Error(`the log holds ${report.logChanges} changes but ${burst.committed} acks name one`);
+  }
   return report;
 }
 
@@ -90,7 +94,7 @@ export async function spreadScenario(target: ClusterTarget, clientsPerNode = 1, 
     );
     await burst.run();
     const report = await checkAll(target.storage, topic, clients, burst);
-    return { report, clients, topic, presence: everyone };
+    return { report, burst, clients, topic, presence: everyone };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }
@@ -126,7 +130,7 @@ export async function moveScenario(target: ClusterTarget, mutationsPerWriter = 2
     await mover.moveTo(target.wsUrl(2 % target.nodeCount));
     await running;
     const report = await checkAll(target.storage, topic, clients, burst);
-    return { report, replayed: mover.observation(topic).replayed, connections: mover.connections };
+    return { report, burst, replayed: mover.observation(topic).replayed, connections: mover.connections };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }

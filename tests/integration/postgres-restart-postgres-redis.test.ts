@@ -61,6 +61,6 @@ describe('issue 6: PostgreSQL restarted mid-burst', () => {
     expect(acksWhileDown).toBe(0);
     expect(result.burst.refusals.every(({ code }) => code === 'STORAGE_UNAVAILABLE')).toBe(true);
     expect(result.burst.refusals.length).toBeGreaterThanOrEqual(3 * 6);
-    expect(result.report.logChanges).toBe(6 * 20);
+    expect(result.burst.acks).toHaveLength(6 * 20);
   }, 120_000);
 });

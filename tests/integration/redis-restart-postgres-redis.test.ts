@@ -66,6 +66,6 @@ describe('issue 6: Redis restarted mid-burst', () => {
       },
     });
     expect(result.moved).toBe(0);
-    expect(result.report.logChanges).toBe(6 * 20);
+    expect(result.burst.acks).toHaveLength(6 * 20);
   }, 120_000);
 });

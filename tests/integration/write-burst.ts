@@ -44,6 +44,13 @@ export class WriteBurst {
     private readonly options: BurstOptions,
   ) {}
 
+  /** Acknowledged mutations that name a change of the log (applied, or a duplicate of an applied one). */
+  get committed(): number {
+    return this.acks.filter(
+      ({ result }) => result.status === 'applied' || (result.status === 'duplicate' && result.seq !== undefined),
+    ).length;
+  }
+
   /** Runs every writer to the end; resolves when every mutation has been acknowledged. */
   run(): Promise<void> {
     return Promise.all(this.writers.map((writer, index) => this.runWriter(writer, index))).then(() => undefined);
