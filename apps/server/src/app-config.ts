@@ -38,6 +38,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory of the built web app to serve at `/`; default apps/web/dist when it exists. */
   WEB_DIST_DIR: z.string().min(1).optional(),
+  /** R14.1: PEM certificate (chain) and private key; both set → the server speaks https/wss only. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type AppConfig = z.infer<typeof schema> & { isProduction: boolean };
@@ -56,6 +59,9 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration — ${problems}`);
   }
   const config = { ...parsed.data, isProduction: parsed.data.NODE_ENV === 'production' };
+  if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('Invalid configuration — TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
   if (config.isProduction && !config.JWT_SECRET && !config.JWKS_URL) {
     throw new ConfigError('Invalid configuration — JWT_SECRET or JWKS_URL is required when NODE_ENV=production');
   }
