@@ -9,14 +9,16 @@ import {
   InProcessBusHub,
   type RealtimeServer,
   type RecordSync,
+  readTlsFiles,
   type Storage,
+  TlsConfigError,
 } from '@wedsync/server';
 import { createPgliteStorage, createPostgresStorage } from '@wedsync/storage-postgres';
 import { seedPeople, seedWorld, WeddingModel, weddingSchemas } from '@wedsync/wedding';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { registerApiRoutes } from './api-routes.ts';
-import type { AppConfig } from './app-config.ts';
+import { type AppConfig, ConfigError } from './app-config.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
 import { followModel } from './model-follower.ts';
@@ -48,6 +50,10 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
     }
   };
   try {
+    // R14.1: read first, so a bad TLS setting fails before any storage is opened.
+    const https = await readTlsFiles(config.TLS_CERT_FILE, config.TLS_KEY_FILE).catch((error: unknown) => {
+      throw error instanceof TlsConfigError ? new ConfigError(`Invalid configuration — ${error.message}`) : error;
+    });
     const jwtSecret =
       config.JWT_SECRET ??
       (config.JWKS_URL && config.isProduction ? undefined : await loadOrCreateDevSecret(config.DATA_DIR));
@@ -73,7 +79,13 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
     const model = new WeddingModel();
     await seedWorld(storage, { nowMs: Date.now() });
     // Fastify's generic logger type differs from pino's; the instance is the same pino logger.
-    const app = Fastify({ loggerInstance: logger, bodyLimit: 256 * 1024 }) as unknown as FastifyInstance;
+    // forceCloseConnections: a long-poll client that vanished mid-request must not hold up shutdown.
+    const app = Fastify({
+      loggerInstance: logger,
+      bodyLimit: 256 * 1024,
+      forceCloseConnections: true,
+      ...(https ? { https } : {}),
+    }) as unknown as FastifyInstance;
     const realtime = await createRealtimeServer({
       app,
       jwtSecret,

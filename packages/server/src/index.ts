@@ -43,4 +43,6 @@ export type {
   StoredRecord,
 } from './storage/storage.ts';
 export type { HealthCheck } from './transport/http-routes.ts';
+export type { LongPollOptions } from './transport/long-poll-routes.ts';
+export { isTlsServer, readTlsFiles, TlsConfigError, type TlsOptions } from './transport/tls-options.ts';
 export { WEBSOCKET_PATHS } from './transport/upgrade-handler.ts';

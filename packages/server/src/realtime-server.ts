@@ -20,6 +20,7 @@ import type { SessionInfo } from './session/session-info.ts';
 import { type HealthCheck, registerHttpRoutes } from './transport/http-routes.ts';
 import { mountLongPoll } from './transport/long-poll-routes.ts';
 import { Outbox } from './transport/outbox.ts';
+import { isTlsServer, type TlsOptions } from './transport/tls-options.ts';
 import { createUpgradeHandler } from './transport/upgrade-handler.ts';
 
 export interface RealtimeServerOptions {
@@ -65,13 +66,15 @@ export interface RealtimeServerOptions {
    * (capped at heartbeatIntervalMs). `maxBodyBytes`: largest POST, default 1 MiB (at least maxPayloadBytes).
    */
   longPoll?: { pollTimeoutMs?: number; maxBodyBytes?: number } | false;
+  /** R14.1: serve https/wss with this certificate and key (only for the app this creates; a given `app` brings its own). */
+  https?: TlsOptions;
 }
 
 export interface ListenResult {
   port: number;
-  /** `http://host:port` */
+  /** `http://host:port` (`https://` with TLS) */
   url: string;
-  /** `ws://host:port/socket/websocket` */
+  /** `ws://host:port/socket/websocket` (`wss://` with TLS) */
   wsUrl: string;
 }
 
@@ -149,8 +152,15 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const logger = options.logger ?? pino({ level: 'warn' });
   const ctx = buildEngineContext(options, bus, logger);
   const ownsApp = options.app === undefined;
+  if (options.app && options.https)
+    throw new TypeError('`https` applies only without `app`: give your app its own https options');
   const app =
-    options.app ?? (Fastify({ loggerInstance: logger, forceCloseConnections: true }) as unknown as FastifyInstance);
+    options.app ??
+    (Fastify({
+      loggerInstance: logger,
+      forceCloseConnections: true,
+      ...(options.https ? { https: options.https } : {}),
+    }) as unknown as FastifyInstance);
   const outbox = new Outbox();
   const wss = new WebSocketServer({
     noServer: true,
@@ -230,7 +240,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       await app.listen({ port, host });
       const address = app.server.address() as AddressInfo;
       const base = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-      return { port: address.port, url: `http://${base}`, wsUrl: `ws://${base}/socket/websocket` };
+      const secure = isTlsServer(app.server);
+      return {
+        port: address.port,
+        url: `${secure ? 'https' : 'http'}://${base}`,
+        wsUrl: `${secure ? 'wss' : 'ws'}://${base}/socket/websocket`,
+      };
     },
     close,
     revokeUser: (userId, topicFilter) => revokeUser(ctx, userId, topicFilter),
