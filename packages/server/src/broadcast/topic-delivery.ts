@@ -14,13 +14,11 @@ import type { TopicBusMessage } from './bus-messages.ts';
 export class TopicDelivery {
   constructor(private readonly deps: { nodeId: string; bus: FanoutBus; topics: TopicIndex; logger: Logger }) {}
 
-  /** Local members plus one bus publish for the other nodes. */
+  /** Local members plus one bus publish for the other nodes; the payload is serialised once for both. */
   async publish(topic: string, event: string, payload: unknown, excludeSessionId?: string): Promise<void> {
-    const message: TopicBusMessage = { k: 'm', n: this.deps.nodeId, e: event, p: payload };
-    if (excludeSessionId) message.x = excludeSessionId;
-    const text = JSON.stringify(message);
-    this.deliverLocal(topic, event, payload, undefined, excludeSessionId);
-    await this.deps.bus.publish(topicSubject(topic), text);
+    const frames = new FrameCache(event, payload);
+    this.deliverFrames(topic, frames, undefined, excludeSessionId);
+    await this.deps.bus.publish(topicSubject(topic), frames.busMessage(this.deps.nodeId, excludeSessionId));
   }
 
   /** Raw-binary user broadcast (kind 4 frames to vsn 2.0.0 members; vsn 1.0.0 members cannot decode binary and are skipped). */
@@ -54,9 +52,17 @@ export class TopicDelivery {
     filter?: (member: Membership) => boolean,
     excludeSessionId?: string,
   ): number {
+    return this.deliverFrames(topic, new FrameCache(event, payload), filter, excludeSessionId);
+  }
+
+  private deliverFrames(
+    topic: string,
+    frames: FrameCache,
+    filter?: (member: Membership) => boolean,
+    excludeSessionId?: string,
+  ): number {
     const members = this.deps.topics.members(topic);
     if (members.size === 0) return 0;
-    const frames = new FrameCache(event, payload);
     let sent = 0;
     for (const member of members) {
       if (member.session.id === excludeSessionId || (filter && !filter(member))) continue;
@@ -112,6 +118,16 @@ class FrameCache {
     private readonly event: string,
     private readonly payload: unknown,
   ) {}
+
+  /**
+   * The `m` bus message (`TopicBusMessage`) for this push, built around the same payload JSON as the
+   * local frames (equal to `JSON.stringify({ k, n, e, p, x })`, with an absent payload as `null`).
+   */
+  busMessage(nodeId: string, excludeSessionId: string | undefined): string {
+    this.payloadJson ??= JSON.stringify(this.payload ?? null);
+    const exclude = excludeSessionId ? `,"x":${JSON.stringify(excludeSessionId)}` : '';
+    return `{"k":"m","n":${JSON.stringify(nodeId)},"e":${JSON.stringify(this.event)},"p":${this.payloadJson}${exclude}}`;
+  }
 
   get(vsn: SerializerVersion, wireTopic: string): Buffer {
     const key = vsn === '2.0.0' ? wireTopic : `\u0000${wireTopic}`;
