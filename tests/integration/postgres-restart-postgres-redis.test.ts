@@ -30,22 +30,26 @@ describe('issue 6: PostgreSQL restarted mid-burst', () => {
     const target = { nodeCount: 3, wsUrl: (index: number) => cluster.node(index).wsUrl, storage: cluster.storage };
     const nodes = [0, 1, 2];
     let acksWhileDown = -1;
+    let refusalsBeforeStop = 0;
     const result = await faultScenario(target, {
       route: (clientIndex) => cluster.node(clientIndex % 3).wsUrl,
       mutationsPerWriter: 20,
       paceMs: 20,
-      inject: () => postgres.stop(),
+      inject: async ({ burst }) => {
+        refusalsBeforeStop = burst.refusals.length;
+        await postgres.stop();
+      },
       whileFaulted: async ({ clients, burst }) => {
         for (const index of nodes) {
           const health = await cluster.untilHealth(index, ({ status }) => status === 503);
           expect(health.body.checks.storage?.ok).toBe(false);
           expect(health.body.bus).toEqual({ ok: true });
         }
-        // Every writer has been refused at least once since the stop; from then on no ack may arrive.
-        const refusedBefore = burst.refusals.length;
-        await burst.untilRefused(refusedBefore + clients.length);
+        // Once every writer has been refused since the stop, no ack may arrive while the database is down:
+        // each writer is refused twice more (retrying its mutation) and the ack count does not move.
+        await burst.untilEveryWriterRefused(refusalsBeforeStop);
         const acksAtDown = burst.acks.length;
-        await burst.untilRefused(burst.refusals.length + 2 * clients.length);
+        for (let round = 0; round < 2; round++) await burst.untilEveryWriterRefused(burst.refusals.length);
         acksWhileDown = burst.acks.length - acksAtDown;
         // A client moved to another node now cannot be resumed (the log is unreadable): the server says
         // so with a `system` sync error, and the client rejoins until the database is back.

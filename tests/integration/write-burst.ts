@@ -34,10 +34,11 @@ export class WriteBurst {
   /** `Date.now()` of every ok reply, in order. */
   readonly ackTimesMs: number[] = [];
   /** Every retryable refusal (e.g. STORAGE_UNAVAILABLE) and when it arrived. */
-  readonly refusals: { code: string; atMs: number }[] = [];
+  readonly refusals: { clientId: string; code: string; atMs: number }[] = [];
   /** Results that are neither applied, duplicate nor conflict: a bug in the scenario or the engine. */
   readonly unexpected: string[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly finished = new Set<string>();
 
   constructor(
     private readonly writers: readonly Writer[],
@@ -61,9 +62,12 @@ export class WriteBurst {
     return this.until(() => this.acks.length >= count);
   }
 
-  /** Resolves once `count` retryable refusals have arrived in total. */
-  untilRefused(count: number): Promise<void> {
-    return this.until(() => this.refusals.length >= count);
+  /** Resolves once every writer still writing has been refused (retryably) since refusal number `from`. */
+  untilEveryWriterRefused(from: number): Promise<void> {
+    return this.until(() => {
+      const refused = new Set(this.refusals.slice(from).map(({ clientId }) => clientId));
+      return this.writers.every((writer) => refused.has(writer.clientId) || this.finished.has(writer.clientId));
+    });
   }
 
   private until(condition: () => boolean): Promise<void> {
@@ -90,6 +94,8 @@ export class WriteBurst {
       for (const listener of [...this.listeners]) listener();
       if (this.options.paceMs) await delay(this.options.paceMs);
     }
+    this.finished.add(writer.clientId);
+    for (const listener of [...this.listeners]) listener();
   }
 
   private async send(writer: Writer, mutation: Mutation): Promise<MutationResult> {
@@ -104,7 +110,7 @@ export class WriteBurst {
         }
         const code = String(reply.response.reason ?? '').split(':')[0] ?? '';
         if (!RETRYABLE.includes(code)) throw new Error(`sync_mutate refused: ${JSON.stringify(reply.response)}`);
-        this.refusals.push({ code, atMs: Date.now() });
+        this.refusals.push({ clientId: writer.clientId, code, atMs: Date.now() });
         for (const listener of [...this.listeners]) listener();
         await delay(this.options.retryDelayMs ?? 100);
       } catch (error) {
