@@ -6,6 +6,7 @@ import {
   type DirectoryFollower,
   DUE_WORK_MIGRATIONS,
   type FollowResult,
+  fieldIdOf,
   type JourneyEmail,
   type JourneyMailer,
   type JourneySendResult,
@@ -120,7 +121,7 @@ export type StageSpec = [name: string, modules: Record<string, unknown>[]];
 
 /** Sarah creates a LensLight journey with these stages. */
 export async function createJourney(world: JourneyWorld, journeyId: string, stages: StageSpec[]): Promise<void> {
-  const field = (collectionNamed('journeys')?.fields as Record<string, { id: number }>).stages!.id;
+  const field = fieldIdOf('journeys', 'stages');
   const ops: FieldOp[] = stages.map(([name, modules], i) => ({
     k: 'add',
     f: field,
