@@ -111,7 +111,13 @@ export class ResumingClient {
     this.send(topic, 'broadcast', { type: 'broadcast', event, payload });
   }
 
-  mutate(topic: string, clientId: string, mutations: Mutation[]): Promise<Reply<MutateReply>> {
+  /** Sends a batch once the channel is joined (like the SDK, which holds pushes while a channel rejoins). */
+  async mutate(topic: string, clientId: string, mutations: Mutation[]): Promise<Reply<MutateReply>> {
+    await this.until(
+      () => this.channels.get(topic)?.rejoining !== true,
+      30_000,
+      () => `${topic} still rejoining`,
+    );
     return this.request(topic, 'sync_mutate', { clientId, mutations });
   }
 
@@ -254,6 +260,7 @@ export class ResumingClient {
       }
     } finally {
       channel.rejoining = false;
+      this.notify();
     }
   }
 
