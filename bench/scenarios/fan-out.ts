@@ -55,7 +55,7 @@ export const fanOut: Scenario = {
     workers: 1,
     profile: false,
   },
-  quick: { 'step-ms': 2500, refine: 1 },
+  quick: { 'step-ms': 2000, factor: 1.6, refine: 1 },
   async run(params) {
     const notes: string[] = [];
     const findings: string[] = [];
