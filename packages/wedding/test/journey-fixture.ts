@@ -107,8 +107,11 @@ export class ScriptedMailer implements JourneyMailer {
   readonly script: JourneySendResult[] = [];
   /** When set, the next send waits for this promise (a node stuck or dying mid-send). */
   hold: Promise<void> | undefined;
+  /** Called when a send begins. */
+  onSend: (() => void) | undefined;
 
   async send(email: JourneyEmail): Promise<JourneySendResult> {
+    this.onSend?.();
     const hold = this.hold;
     this.hold = undefined;
     if (hold) await hold;
