@@ -2,6 +2,7 @@
 export const PROTOCOL_VERSION = 1;
 
 export * from './binary-frame.ts';
+export * from './calendar-messages.ts';
 export * from './error-codes.ts';
 export * from './events.ts';
 export * from './frame.ts';
