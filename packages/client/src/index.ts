@@ -11,6 +11,28 @@ export type {
   PushOptions,
 } from './channels/channel-options.ts';
 export { SubscriptionScope, type SubscriptionScopeOptions } from './channels/subscription-scope.ts';
+export { type BatteryLike, BatteryPolicy, type BatteryPolicyOptions } from './device/battery-policy.ts';
+export {
+  DeviceSync,
+  type DeviceSyncClient,
+  type DeviceSyncOptions,
+  type ManagedChannel,
+  type PauseReason,
+  type PendingWrites,
+  type VisibilityLike,
+} from './device/device-sync.ts';
+export {
+  CONSTRAINED_INTERVALS_MS,
+  type ConstraintReason,
+  type EphemeralIntervals,
+  type EphemeralKind,
+  type NetworkInformationLike,
+  NetworkPolicy,
+  type NetworkPolicyOptions,
+  NORMAL_INTERVALS_MS,
+} from './device/network-policy.ts';
+export { outboxPendingWrites } from './device/pending-writes.ts';
+export { UpdateCoalescer } from './device/update-coalescer.ts';
 export { type BackoffOptions, backoffCeilingMs, backoffDelayMs, DEFAULT_BACKOFF } from './connection/backoff.ts';
 export type { ConnectionState, ConnectionStatus, StatusListener } from './connection/connection-status.ts';
 export { isTokenCode, RealtimeError } from './connection/realtime-error.ts';
