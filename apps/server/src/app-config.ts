@@ -41,6 +41,27 @@ const schema = z.object({
   /** R14.1: PEM certificate (chain) and private key; both set → the server speaks https/wss only. */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Public base URL of the app, for links in notification emails and SMS (R5.4). Default http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** SMTP server for email notifications (`smtp://user:pass@host:587`, `smtps://…`); unset: emails are only recorded. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('WedSync <notifications@wedsync.localhost>'),
+  /** Twilio-compatible create-message endpoint (`{AccountSid}` is replaced); unset: SMS are only recorded. */
+  SMS_API_URL: z.url().optional(),
+  SMS_ACCOUNT_SID: z.string().min(1).optional(),
+  SMS_AUTH_TOKEN: z.string().min(1).optional(),
+  SMS_FROM: z.string().min(1).optional(),
+  /** VAPID contact (`mailto:` or an https URL) sent to push services with every Web Push message. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://')
+    .default('mailto:notifications@wedsync.localhost'),
+  /** VAPID key pair (URL-safe base64); unset: generated once and kept in DATA_DIR/vapid-keys.json. */
+  VAPID_PUBLIC_KEY: z.string().min(80).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(40).optional(),
 });
 
 export type AppConfig = z.infer<typeof schema> & { isProduction: boolean };
@@ -61,6 +82,12 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
   const config = { ...parsed.data, isProduction: parsed.data.NODE_ENV === 'production' };
   if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
     throw new ConfigError('Invalid configuration — TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (config.SMS_API_URL && !(config.SMS_ACCOUNT_SID && config.SMS_AUTH_TOKEN && config.SMS_FROM)) {
+    throw new ConfigError('Invalid configuration — SMS_API_URL needs SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM');
+  }
+  if (Boolean(config.VAPID_PUBLIC_KEY) !== Boolean(config.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError('Invalid configuration — set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither');
   }
   if (config.isProduction && !config.JWT_SECRET && !config.JWKS_URL) {
     throw new ConfigError('Invalid configuration — JWT_SECRET or JWKS_URL is required when NODE_ENV=production');

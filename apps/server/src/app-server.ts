@@ -14,7 +14,14 @@ import {
   TlsConfigError,
 } from '@wedsync/server';
 import { createPgliteStorage, createPostgresStorage } from '@wedsync/storage-postgres';
-import { seedPeople, seedWorld, WeddingModel, weddingSchemas } from '@wedsync/wedding';
+import {
+  seedPeople,
+  seedWorld,
+  WeddingModel,
+  weddingSchemas,
+  withUserTopicSync,
+  withUserTopics,
+} from '@wedsync/wedding';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { registerApiRoutes } from './api-routes.ts';
@@ -22,6 +29,7 @@ import { type AppConfig, ConfigError } from './app-config.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
 import { followModel } from './model-follower.ts';
+import { type NotificationService, wireNotifications } from './notification-wiring.ts';
 
 export interface AppServer {
   readonly url: string;
@@ -30,6 +38,7 @@ export interface AppServer {
   readonly sync: RecordSync;
   readonly storage: Storage;
   readonly model: WeddingModel;
+  readonly notifications: NotificationService;
   close(): Promise<void>;
 }
 
@@ -92,7 +101,7 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
       jwksUrl: config.JWKS_URL,
       bus,
       logger,
-      hooks: model.realtimeHooks(),
+      hooks: withUserTopics(model.realtimeHooks()),
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
       allowedOrigins: config.ALLOWED_ORIGINS,
       rateLimit,
@@ -105,10 +114,12 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
     const sync = await attachRecordSync(realtime, {
       storage,
       schemas: weddingSchemas,
-      hooks: model.recordSyncHooks(),
+      hooks: withUserTopicSync(model.recordSyncHooks(), storage),
       retentionMs: config.LOG_RETENTION_DAYS * 86_400_000,
     });
     cleanups.push(() => sync.close());
+    const notifications = await wireNotifications({ config, app, realtime, sync, storage, model, logger, jwtSecret });
+    cleanups.push(() => notifications.close());
 
     registerDevLoginRoutes(app, {
       people: seedPeople,
@@ -126,7 +137,7 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
       );
     }
     const listening = await realtime.listen({ port: config.PORT, host: config.HOST });
-    return { url: listening.url, port: listening.port, realtime, sync, storage, model, close };
+    return { url: listening.url, port: listening.port, realtime, sync, storage, model, notifications, close };
   } catch (error) {
     await close();
     throw error;

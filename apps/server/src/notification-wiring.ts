@@ -1,0 +1,243 @@
+import type { Agent } from 'node:https';
+import {
+  type CauseBatch,
+  type ChannelSender,
+  createInAppSender,
+  createRecordingSender,
+  createSmsSender,
+  createSmtpSender,
+  createWebPushSender,
+  loadOrCreateVapidKeys,
+  NOTIFICATION_MIGRATIONS,
+  NotificationPump,
+  type OutboxJob,
+  OutboxWorker,
+  PushSubscriptions,
+  type SendResult,
+  type VapidKeys,
+} from '@wedsync/notifications';
+import { buildUserTopic, NOTIFICATION_TOAST_EVENT } from '@wedsync/protocol';
+import type { RealtimeServer, RecordSync } from '@wedsync/server';
+import { runMigrations, type SqlStorage } from '@wedsync/storage-postgres';
+import {
+  bellRecordCommit,
+  dueMeetingReminders,
+  notificationsForChange,
+  notificationsInGap,
+  notificationsOfApplied,
+  type WeddingModel,
+} from '@wedsync/wedding';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppConfig } from './app-config.ts';
+import { registerNotificationRoutes } from './notification-routes.ts';
+
+/** Bus subject: "the outbox has new jobs" — every node's worker looks at once instead of at its next poll. */
+const WAKE_SUBJECT = 'notifications:wake';
+const SYSTEM_ACTOR = { userId: 'system', name: 'WedSync' };
+
+export interface NotificationWiringOptions {
+  config: AppConfig;
+  app: FastifyInstance;
+  realtime: RealtimeServer;
+  sync: RecordSync;
+  storage: SqlStorage;
+  model: WeddingModel;
+  logger: Logger;
+  jwtSecret?: string;
+  /** How often this node looks for due meeting reminders (R9.1); default 30 000 ms. */
+  reminderScanIntervalMs?: number;
+  /** Default 30 minutes before the start. */
+  reminderLeadMs?: number;
+  /** Outbox safety poll; default 1 000 ms. */
+  workerPollIntervalMs?: number;
+  /** HTTPS agent for push service requests (tests: a private CA). */
+  pushAgent?: Agent;
+  nowMs?: () => number;
+}
+
+export interface NotificationService {
+  readonly pump: NotificationPump;
+  readonly worker: OutboxWorker;
+  readonly vapidPublicKey: string;
+  /** Writes the meeting reminders due now (the timer does this every `reminderScanIntervalMs`). */
+  scanReminders(): Promise<void>;
+  /** Resolves once every change applied so far has its notifications written (tests). */
+  settled(): Promise<void>;
+  /** Called after each job's final outcome on this node (sent, or failed for good); returns the unsubscribe. */
+  onJobFinished(listener: (job: OutboxJob, result: SendResult) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Notifications in the app (issue 7, R5, R3.2, R9.1): the outbox tables, the senders chosen by
+ * configuration (SMTP / SMS API / Web Push, else recorded), a worker per node, the triggers fed by the
+ * wedding Directory as it applies the log, meeting reminders, and the HTTP API.
+ *
+ * Notifications are written right after their cause (the engine commits a cause in a transaction of
+ * its own), in one transaction with the durable trigger cursor; see `NotificationPump`. Changes
+ * committed while no node wrote notifications (a crash) are replayed from the log at start.
+ */
+export async function wireNotifications(options: NotificationWiringOptions): Promise<NotificationService> {
+  const { config, realtime, sync, storage, model, logger } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const onError = (error: unknown, context: string) => logger.error({ err: error }, `notifications: ${context}`);
+  await runMigrations(storage.sql, [NOTIFICATION_MIGRATIONS]);
+  const vapid: VapidKeys =
+    config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY
+      ? { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY }
+      : await loadOrCreateVapidKeys(config.DATA_DIR);
+  const push = new PushSubscriptions(storage.sql);
+  const finishedListeners = new Set<(job: OutboxJob, result: SendResult) => void>();
+  const { senders, close: closeSenders } = buildSenders(options, vapid);
+  const worker = new OutboxWorker({
+    sql: storage.sql,
+    nodeId: realtime.nodeId,
+    senders,
+    pollIntervalMs: options.workerPollIntervalMs ?? 1_000,
+    nowMs,
+    onError,
+    onFinished: async (job, result) => {
+      if (job.channel === 'push' && !result.ok && result.gone) await push.removeGone(job.target);
+      for (const listener of finishedListeners) listener(job, result);
+    },
+  });
+  const unsubscribeWake = await realtime.bus.subscribe(WAKE_SUBJECT, () => worker.wake());
+  const pump = new NotificationPump({
+    sql: storage.sql,
+    render: { appUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+    nowMs,
+    onError,
+    onEnqueued: () => {
+      worker.wake();
+      realtime.bus.publish(WAKE_SUBJECT, '').catch((error) => onError(error, 'wake'));
+    },
+  });
+
+  // Triggers: every change this node's Directory applies, decided at once against the Directory as of
+  // that change (note mentions need the body from history), written in order after the startup gap.
+  // Changes at or below the cursor are skipped by the pump, so listening from before the cursor is read
+  // loses nothing and writes nothing twice.
+  let pending: (CauseBatch | Promise<CauseBatch>)[] = [];
+  let started = false;
+  const flush = async () => {
+    const batches = pending;
+    pending = [];
+    return Promise.all(batches);
+  };
+  const stopApplied = model.directory.onApplied((applied) => {
+    const { change } = applied;
+    const batch =
+      change.c === 'notes'
+        ? notificationsOfApplied(model.directory, applied, storage).then((intents) => ({ seq: change.seq, intents }))
+        : { seq: change.seq, intents: notificationsForChange(model.directory, applied) };
+    if (pending.push(batch) === 1 && started) void pump.enqueue(flush).catch(() => undefined);
+  });
+  const head = await storage.headSeq();
+  const cursor = await pump.init(head);
+  if (cursor < head) {
+    void pump
+      .enqueue(async () =>
+        (await notificationsInGap(model.directory, storage, cursor, head)).map(({ seq, notifications }) => ({
+          seq,
+          intents: notifications,
+        })),
+      )
+      .catch(() => undefined);
+  }
+  started = true;
+  if (pending.length > 0) void pump.enqueue(flush).catch(() => undefined);
+
+  const leadMs = options.reminderLeadMs;
+  const written = new Set<string>();
+  const scanReminders = async () => {
+    const due = dueMeetingReminders(model.directory, { nowMs: nowMs(), ...(leadMs ? { leadMs } : {}) }).filter(
+      (reminder) => !written.has(reminder.id),
+    );
+    if (due.length === 0) return;
+    await pump.enqueue(() => [{ intents: due }]);
+    if (written.size > 10_000) written.clear();
+    for (const reminder of due) written.add(reminder.id);
+  };
+  const reminderTimer = setInterval(
+    () => void scanReminders().catch((error) => onError(error, 'reminders')),
+    options.reminderScanIntervalMs ?? 30_000,
+  );
+  reminderTimer.unref();
+
+  registerNotificationRoutes(options.app, {
+    sql: storage.sql,
+    storage,
+    sync,
+    vapidPublicKey: vapid.publicKey,
+    jwtSecret: options.jwtSecret,
+    jwksUrl: config.JWKS_URL,
+    nowMs,
+  });
+  worker.start();
+  logger.info(
+    {
+      email: config.SMTP_URL ? 'smtp' : 'recorded',
+      sms: config.SMS_API_URL ? 'sms-http' : 'recorded',
+      push: 'web-push',
+      cursor,
+      head,
+    },
+    'notifications ready',
+  );
+
+  return {
+    pump,
+    worker,
+    vapidPublicKey: vapid.publicKey,
+    scanReminders,
+    settled: () => pump.idle(),
+    onJobFinished(listener) {
+      finishedListeners.add(listener);
+      return () => finishedListeners.delete(listener);
+    },
+    async close() {
+      clearInterval(reminderTimer);
+      stopApplied();
+      await pump.idle();
+      await unsubscribeWake().catch((error) => onError(error, 'close'));
+      await worker.close();
+      closeSenders();
+    },
+  };
+}
+
+/** The channel senders this configuration asks for; the embedded default records email and SMS. */
+function buildSenders(
+  options: NotificationWiringOptions,
+  vapid: VapidKeys,
+): { senders: ChannelSender[]; close(): void } {
+  const { config, sync, realtime } = options;
+  const inApp = createInAppSender({
+    async commitBell(notification) {
+      const { scope, mutation } = bellRecordCommit(notification);
+      // A client id of its own with mid 1: committing it again (retry, another node) is a `duplicate`.
+      await sync.commit({ clientId: `notify-${notification.id}`, actor: SYSTEM_ACTOR, scope, mutations: [mutation] });
+    },
+    toast: (userId, toast) => realtime.publishToTopic(buildUserTopic(userId), NOTIFICATION_TOAST_EVENT, toast),
+  });
+  const smtp = config.SMTP_URL ? createSmtpSender({ url: config.SMTP_URL, from: config.SMTP_FROM }) : undefined;
+  const sms =
+    config.SMS_API_URL && config.SMS_ACCOUNT_SID && config.SMS_AUTH_TOKEN && config.SMS_FROM
+      ? createSmsSender({
+          apiUrl: config.SMS_API_URL,
+          accountSid: config.SMS_ACCOUNT_SID,
+          authToken: config.SMS_AUTH_TOKEN,
+          from: config.SMS_FROM,
+        })
+      : createRecordingSender('sms');
+  const webPush = createWebPushSender({
+    vapid,
+    subject: config.VAPID_SUBJECT,
+    ...(options.pushAgent ? { agent: options.pushAgent } : {}),
+  });
+  return {
+    senders: [inApp, smtp ?? createRecordingSender('email'), sms, webPush],
+    close: () => smtp?.close(),
+  };
+}
