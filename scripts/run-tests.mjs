@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { resolve } from 'node:path';
 
 const LOCAL_DEFAULTS = {
   DATABASE_URL: { url: 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },
@@ -52,7 +53,7 @@ mkdirSync('test-results', { recursive: true });
 const passthrough = process.argv.slice(2);
 const suites = [
   { name: 'unit and integration', config: 'vitest.config.ts', report: 'test-results/vitest.json' },
-  { name: 'browser end-to-end', config: 'vitest.e2e.config.ts', report: 'test-results/e2e.json' },
+  { name: 'browser end-to-end', config: 'tests/e2e/vitest.config.ts', report: 'test-results/e2e.json' },
 ];
 
 let passed = 0;
@@ -70,7 +71,7 @@ for (const suite of suites) {
       suite.config,
       '--reporter=default',
       '--reporter=json',
-      `--outputFile.json=${suite.report}`,
+      `--outputFile.json=${resolve(suite.report)}`,
       ...passthrough,
     ],
     { stdio: 'inherit', env },
