@@ -76,13 +76,14 @@ export class RecordLocks {
     return scopes.includes(record.scope) ? record.scope : undefined;
   }
 
-  private input(ctx: SyncEventContext, request: LockRequest, scope: string) {
+  /** The lock is held under the session's write actor (`actorForWrite`), so it never blocks that actor's writes. */
+  private async input(ctx: SyncEventContext, request: LockRequest, scope: string) {
     return {
       scope,
       c: request.c,
       id: request.id,
       f: request.f,
-      holder: actorOf(ctx.session),
+      holder: await this.options.hooks.actorForWrite({ session: ctx.session, topic: ctx.topic, scope }),
       ttlMs: this.options.lockTtlMs,
       nowMs: this.options.nowMs(),
     };
@@ -91,7 +92,7 @@ export class RecordLocks {
   private async acquire(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
     const denial = await this.options.hooks.authorizeLock({ session: ctx.session, topic: ctx.topic, scope, request });
     if (denial) return ctx.reply('error', errorResponse(denial.code, denial.message));
-    const result = await this.options.storage.acquireLock(this.input(ctx, request, scope));
+    const result = await this.options.storage.acquireLock(await this.input(ctx, request, scope));
     if (!result.ok) {
       const state = lockStateOf(result.lock);
       return ctx.reply('error', errorResponse(result.code, `${result.lock.holder.name} is editing this`, { ...state }));
@@ -102,7 +103,7 @@ export class RecordLocks {
   }
 
   private async renew(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
-    const result = await this.options.storage.renewLock(this.input(ctx, request, scope));
+    const result = await this.options.storage.renewLock(await this.input(ctx, request, scope));
     if (!result.ok) {
       if (result.code === 'LOCK_NOT_HELD') return ctx.reply('error', errorResponse('LOCK_NOT_HELD'));
       return ctx.reply(
@@ -114,7 +115,7 @@ export class RecordLocks {
   }
 
   private async release(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
-    const { ttlMs: _ttl, ...input } = this.input(ctx, request, scope);
+    const { ttlMs: _ttl, ...input } = await this.input(ctx, request, scope);
     const released = await this.options.storage.releaseLock(input);
     this.untrack(ctx.session.id, lockKey(request.c, request.id, request.f));
     if (released) this.options.notices.announce(this.rowOf(ctx.session, scope, request), true);

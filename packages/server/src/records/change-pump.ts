@@ -5,6 +5,12 @@ export interface ChangePumpOptions {
   /** The scopes this node's channels carry, read afresh for every log read. */
   scopes: () => readonly string[];
   deliver: (rows: StoredChange[]) => void;
+  /**
+   * Awaited before each batch is delivered (`RecordSyncHooks.beforeDeliver`), on the read path and the
+   * fast path alike; batches still go out one at a time in `seq` order. A rejection holds the batch
+   * back: the cursor stays, and the next hint or poll reads it again. Absent: delivery is synchronous.
+   */
+  beforeDeliver?: (rows: readonly StoredChange[], upToSeq: number) => Promise<void>;
   /** Rows per log read; all rows of one read go out as one frame per channel. */
   readBatchSize: number;
   onError: (error: unknown) => void;
@@ -61,9 +67,32 @@ export class ChangePump {
       this.noteHead(last.seq);
       return;
     }
-    this.cursor = last.seq;
     if (last.seq > this.knownHead) this.knownHead = last.seq;
-    this.options.deliver([...changes]);
+    const rows = [...changes];
+    if (!this.options.beforeDeliver) {
+      this.cursor = last.seq;
+      this.options.deliver(rows);
+      return;
+    }
+    // Held as the running read, so hints meanwhile queue behind it and order is kept.
+    this.running = this.deliverOffered(rows);
+  }
+
+  /** The fast path with a `beforeDeliver` hook: wait for it, deliver, then read whatever queued meanwhile. */
+  private async deliverOffered(rows: StoredChange[]): Promise<void> {
+    const last = rows.at(-1)?.seq ?? this.cursor;
+    try {
+      const carried = new Set(this.options.scopes());
+      if (rows.some((row) => carried.has(row.scope))) await this.options.beforeDeliver?.(rows, last);
+      if (!this.closed) {
+        this.options.deliver(rows);
+        this.cursor = Math.max(this.cursor, last);
+      }
+    } catch (error) {
+      // The cursor stays: a read queued meanwhile (or the next hint or poll) delivers these rows.
+      this.options.onError(error);
+    }
+    await this.drain();
   }
 
   /** Reads the log now; `readHead` asks storage for the head first (polls, bus recovery). */
@@ -71,9 +100,7 @@ export class ChangePump {
     if (this.closed) return Promise.resolve();
     this.dirty = true;
     if (readHead) this.readHead = true;
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.drain();
     return this.running;
   }
 
@@ -87,9 +114,18 @@ export class ChangePump {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * Reads until nothing is queued. It owns `running`: it clears it in the same turn in which it sees
+   * nothing queued, so a `schedule` from then on starts a new read (no wake-up is lost).
+   */
   private async drain(): Promise<void> {
     const { storage, readBatchSize } = this.options;
-    while (this.dirty && !this.closed) {
+    await undefined; // `running` is assigned before the loop can end
+    for (;;) {
+      if (!this.dirty || this.closed) {
+        this.running = undefined;
+        return;
+      }
       this.dirty = false;
       try {
         if (this.readHead) {
@@ -105,6 +141,10 @@ export class ChangePump {
         }
         const rows = await storage.changesSince(scopes, this.cursor, readBatchSize);
         if (this.closed) return;
+        if (rows.length > 0 && this.options.beforeDeliver) {
+          await this.options.beforeDeliver(rows, rows.at(-1)?.seq ?? this.cursor);
+          if (this.closed) return;
+        }
         if (rows.length > 0) this.options.deliver(rows);
         const last = rows.at(-1)?.seq ?? this.cursor;
         if (rows.length >= readBatchSize) {

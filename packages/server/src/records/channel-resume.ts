@@ -84,6 +84,8 @@ async function replay(
       push(EVENTS.resync, resync);
       return true;
     }
+    if (rows.length > 0) await hooks.beforeDeliver?.(rows, rows.at(-1)?.seq ?? cursor);
+    if (!index.isCurrent(subscription)) return false;
     const changes = projectChanges(hooks, rows, session, topic);
     if (changes.length > 0) push(EVENTS.changes, { changes, replay: true } satisfies ChangesPayload);
     cursor = rows.at(-1)?.seq ?? cursor;
@@ -115,6 +117,7 @@ export async function readSnapshot(
   reason: ResyncPayload['reason'],
 ): Promise<ResyncPayload> {
   const snapshot = await deps.storage.snapshot(scopes);
+  await deps.hooks.beforeDeliver?.([], snapshot.seq);
   const records: RecordSnapshot[] = [];
   for (const record of snapshot.records) {
     const projected = deps.hooks.projectRecord(record, session, topic);

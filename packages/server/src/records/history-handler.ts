@@ -7,7 +7,6 @@ import {
   rollbackRequestSchema,
 } from '@wedsync/protocol';
 import type { Storage, StoredChange, StoredRecord } from '../storage/storage.ts';
-import { actorOf } from './client-identity.ts';
 import { describeIssues } from './mutate-handler.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncEventContext } from './record-sync-host.ts';
@@ -117,7 +116,7 @@ export async function handleRollback(deps: HistoryDeps, ctx: SyncEventContext): 
       c,
       id,
       toVersion: to,
-      actor: actorOf(ctx.session),
+      actor: await deps.hooks.actorForWrite({ session: ctx.session, topic: ctx.topic, scope: record.scope }),
       schemas: deps.schemas,
       nowMs: deps.nowMs(),
     });

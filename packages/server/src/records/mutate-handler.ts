@@ -9,8 +9,8 @@ import {
   type MutationResult,
   mutationSchema,
 } from '@wedsync/protocol';
-import type { CommitResult, Storage, StoredChange } from '../storage/storage.ts';
-import { actorOf, storageClientId } from './client-identity.ts';
+import type { Actor, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
+import { storageClientId } from './client-identity.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncEventContext } from './record-sync-host.ts';
 
@@ -59,8 +59,10 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
   const results: (MutationResult | undefined)[] = new Array(raw.length).fill(undefined);
   const accepted: { index: number; mutation: Mutation }[] = [];
   let scope: string;
+  let actor: Actor;
   try {
     scope = await deps.hooks.scopeForTopic(ctx.topic, ctx.session);
+    actor = await deps.hooks.actorForWrite({ session: ctx.session, topic: ctx.topic, scope });
     await Promise.all(
       raw.map(async (item, index) => {
         const parsed = mutationSchema.safeParse(item);
@@ -93,7 +95,7 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
     try {
       outcome = await deps.storage.commit({
         clientId: storageClientId(ctx.session.user.id, clientId),
-        actor: actorOf(ctx.session),
+        actor,
         scope,
         mutations: accepted.map((entry) => entry.mutation),
         schemas: deps.schemas,

@@ -1,6 +1,6 @@
 import type { Change, LockRequest, Mutation, RecordSnapshot } from '@wedsync/protocol';
-import type { StoredChange, StoredRecord } from '../storage/storage.ts';
-import { wireClientId } from './client-identity.ts';
+import type { Actor, StoredChange, StoredRecord } from '../storage/storage.ts';
+import { actorOf, checkWriteActor, wireClientId } from './client-identity.ts';
 import type { SyncSession } from './record-sync-host.ts';
 
 /** A refusal from an authorisation hook; becomes a `rejected` result or an error reply. */
@@ -60,6 +60,26 @@ export interface RecordSyncHooks {
     session: SyncSession,
     topic: string,
   ): RecordSnapshot | undefined;
+  /**
+   * Who a client's write is recorded as (R14.2 anonymous edits): the `Actor` of its `sync_mutate` batch
+   * (one actor per batch), `rollback` and `lock` (a lock is held under the same actor, so that one's own
+   * lock never blocks one's own writes). `userId` becomes the change's `by` and must be the session's
+   * user id, or that id tagged as `{tag}:{userId}` (e.g. `anon:u-bob`); anything else is refused with
+   * SERVER_ERROR. Replay protection stays keyed by the session's user, so switching the label never
+   * lets a queued mutation apply twice, and the writer still recognises its own changes (`cid`).
+   * `name` is what lock notices show. `sessionId` is always the session's. Default: the session's user.
+   */
+  actorForWrite?(ctx: { session: SyncSession; topic: string; scope: string }): MaybePromise<Actor>;
+  /**
+   * Awaited before the engine projects committed changes: each batch of live changes (also those a
+   * commit hands over without a log read), each replay chunk (`changes` = the chunk), and each snapshot
+   * (`changes` empty). Resolve once the rights and sharing the projection hooks read reflect every
+   * change up to `upToSeq` (e.g. catch the application's read model up to it), so a change committed
+   * right after a revocation or sharing change is projected with the new rights (DESIGN §3).
+   * Delivery on this node waits meanwhile; a rejection holds the batch back (retried at the next
+   * hint or poll) and fails a replay or snapshot like a storage error. Default: nothing to wait for.
+   */
+  beforeDeliver?(changes: readonly StoredChange[], upToSeq: number): Promise<void>;
 }
 
 /** Hooks with every default filled in. */
@@ -90,6 +110,9 @@ export interface ResolvedHooks {
   audienceKey(session: SyncSession, topic: string): string;
   projectChange(change: StoredChange, session: SyncSession, topic: string): Change | undefined;
   projectRecord(record: StoredRecord, session: SyncSession, topic: string): RecordSnapshot | undefined;
+  /** The checked actor of a write (see `RecordSyncHooks.actorForWrite`); throws on an invalid one. */
+  actorForWrite(ctx: { session: SyncSession; topic: string; scope: string }): Promise<Actor>;
+  beforeDeliver: ((changes: readonly StoredChange[], upToSeq: number) => Promise<void>) | undefined;
 }
 
 /** The wire form of a stored change: the log's `scope` does not travel. */
@@ -146,6 +169,11 @@ export function resolveHooks(hooks: RecordSyncHooks = {}): ResolvedHooks {
           return projected && wireRecord(projected);
         }
       : (record) => wireRecord(record),
+    async actorForWrite(ctx) {
+      const actor = await hooks.actorForWrite?.(ctx);
+      return actor ? checkWriteActor(actor, ctx.session) : actorOf(ctx.session);
+    },
+    beforeDeliver: hooks.beforeDeliver?.bind(hooks),
   };
 }
 

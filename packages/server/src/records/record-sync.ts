@@ -18,7 +18,7 @@ import { handleHistory, handleRollback } from './history-handler.ts';
 import { LogRetention } from './log-retention.ts';
 import { handleMutate } from './mutate-handler.ts';
 import { type RecordSyncHooks, resolveHooks } from './record-sync-hooks.ts';
-import type { RecordSyncHost, SyncEventContext, SyncJoinContext } from './record-sync-host.ts';
+import type { RecordSyncHost, SyncEventContext, SyncJoinContext, SyncSession } from './record-sync-host.ts';
 import { type Subscription, SubscriptionIndex } from './subscription-index.ts';
 
 /**
@@ -77,6 +77,13 @@ export interface RecordSync {
    * decide a channel's scopes changed; joins re-read them too.
    */
   refreshScopes(topics?: Iterable<string>): Promise<void>;
+  /**
+   * Sends a fresh snapshot of each given channel to this node's members for which `which` is true
+   * (default: all), though the channel's scopes did not change: for when what they may see of it
+   * changed (e.g. a sharing setting, R14.2), so fields disappear or appear at once. Members still
+   * resuming are left alone (their resume projects with the new rights). Resolves once sent.
+   */
+  resendSnapshots(topics: Iterable<string>, which?: (session: SyncSession, topic: string) => boolean): Promise<void>;
   /** Expires overdue locks now and announces them (the sweep timer does this periodically). */
   sweepLocks(): Promise<void>;
   /** Prunes the log now (the retention timer does this periodically). */
@@ -107,6 +114,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
       storage,
       scopes: () => index.scopes(),
       deliver: (rows) => deliverChanges(host, index, hooks, rows),
+      beforeDeliver: hooks.beforeDeliver,
       readBatchSize,
       onError: (error) => onError(error, 'log read'),
     },
@@ -224,14 +232,16 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
   const updateScopes = async (topic: string, scopes: readonly string[], except?: Subscription) => {
     const before = index.scopesOf(topic);
     if (!index.setScopes(topic, scopes) || !before) return;
-    await Promise.all(
+    await resnapshot(topic, scopes, (member) => member !== except);
+  };
+  const resnapshot = (topic: string, scopes: readonly string[], which: (member: Subscription) => boolean) =>
+    Promise.all(
       index.membersOf(topic).map((member) => {
-        if (member === except || member.pending || !member.push) return undefined;
+        if (member.pending || !member.push || !which(member)) return undefined;
         member.pending = [];
         return resume(member, scopes, { snapshot: true });
       }),
     );
-  };
 
   host.onJoin(async (ctx: SyncJoinContext) => {
     if (closed) return;
@@ -283,6 +293,14 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     async refreshScopes(topics) {
       for (const topic of topics ?? index.topics()) {
         if (index.scopesOf(topic)) await updateScopes(topic, await hooks.scopesForTopic(topic));
+      }
+    },
+    async resendSnapshots(topics, which) {
+      for (const topic of new Set(topics)) {
+        const scopes = index.scopesOf(topic);
+        if (scopes && scopes.length > 0) {
+          await resnapshot(topic, scopes, (member) => !which || which(member.session, topic));
+        }
       }
     },
     catchUp: () => pump.schedule(true),
