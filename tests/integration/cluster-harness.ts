@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { Storage } from '@wedsync/server';
 import { createPostgresStorage } from '@wedsync/storage-postgres';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { Storage } from '../../packages/server/src/storage/storage.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/engine-node.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

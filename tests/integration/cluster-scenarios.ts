@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Storage } from '../../packages/server/src/storage/storage.ts';
+import type { Storage } from '@wedsync/server';
 import { assertDelivered, checkDelivery, type DeliveryReport, readScopeLog } from './delivery-checker.ts';
 import { ResumingClient } from './resuming-client.ts';
 import { WriteBurst } from './write-burst.ts';

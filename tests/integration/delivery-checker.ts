@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MutationResult, RecordSnapshot } from '@wedsync/protocol';
-// Deep import: the Storage seam type is not (yet) re-exported from @wedsync/server's index.
-import type { Storage, StoredChange } from '../../packages/server/src/storage/storage.ts';
+import type { Storage, StoredChange } from '@wedsync/server';
 import type { ChannelObservation } from './channel-observation.ts';
 
 /** One client's view of one channel, as the checker needs it. */

@@ -1,10 +1,16 @@
 import { compileSchemas } from '@wedsync/merge';
-import { createRealtimeServer, type InProcessBus, InProcessBusHub, type RealtimeServer } from '@wedsync/server';
+import {
+  attachRecordSync,
+  createRealtimeServer,
+  type InProcessBus,
+  InProcessBusHub,
+  type RealtimeServer,
+  type RecordSync,
+  type Storage,
+} from '@wedsync/server';
 import { createPgliteStorage } from '@wedsync/storage-postgres';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attachRecordSync, type RecordSync } from '../../packages/server/src/records/record-sync.ts';
-import type { Storage } from '../../packages/server/src/storage/storage.ts';
 import { ENGINE_JWT_SECRET, ENGINE_SCHEMAS, ITEM_FIELDS } from '../fixtures/engine-schema.ts';
 import { ChannelObservation } from './channel-observation.ts';
 import {
