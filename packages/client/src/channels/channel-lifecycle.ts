@@ -1,4 +1,4 @@
-import { EVENTS, type Frame, parseErrorReason } from '@wedsync/protocol';
+import { ERROR_CODES, EVENTS, type Frame, parseErrorReason } from '@wedsync/protocol';
 import { isTokenCode, RealtimeError } from '../connection/realtime-error.ts';
 import { TimerSlot } from '../connection/timers.ts';
 import { ChannelPresence } from '../presence/channel-presence.ts';
@@ -342,8 +342,24 @@ export abstract class ChannelLifecycle extends ChannelPresence implements Channe
   }
 
   private noteSystem(payload: unknown): void {
-    const body = payload as { status?: unknown; message?: unknown } | null;
-    if (body?.status === 'error' && typeof body.message === 'string') this.lastSystemError = body.message;
+    const body = payload as { extension?: unknown; status?: unknown; message?: unknown } | null;
+    if (body?.status !== 'error' || typeof body.message !== 'string') return;
+    this.lastSystemError = body.message;
+    // Record sync could not resume this channel (e.g. STORAGE_UNAVAILABLE) and stopped sending its
+    // changes: rejoin with backoff, so the resume (`config.sync.since`) is retried (R11.2).
+    const parsed = parseErrorReason(body.message);
+    if (
+      body.extension === 'sync' &&
+      this.stateValue === 'joined' &&
+      parsed.code !== 'UNKNOWN' &&
+      ERROR_CODES[parsed.code].retryable
+    ) {
+      this.setState('errored', parsed.code);
+      this.rejoinAttempt += 1;
+      this.rejoinTimer.start(this.host.rejoinDelayMs(this.rejoinAttempt), () => {
+        if (this.stateValue === 'errored' && this.host.isConnected()) this.sendJoin();
+      });
+    }
   }
 
   private setState(state: ChannelState, reason: string | null): void {
