@@ -88,6 +88,12 @@ export class LpClient {
     this.abort = new AbortController();
   }
 
+  /** Stops polling and ends the session on the server (DELETE); a server already closed is fine. */
+  async end(): Promise<void> {
+    await this.stop();
+    await lpRequest(this.url(), { method: 'DELETE' }).catch(() => undefined);
+  }
+
   send(...frames: unknown[][]): Promise<LpAnswer> {
     return lpRequest(this.url(), { method: 'POST', body: frames.map((frame) => JSON.stringify(frame)).join('\n') });
   }

@@ -7,7 +7,7 @@ import { LpClient, lpRequest } from './long-poll-fixture.ts';
 const harness = new Harness();
 const clients: LpClient[] = [];
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.stop()));
+  await Promise.all(clients.splice(0).map((client) => client.end()));
   await harness.dispose();
 });
 

@@ -39,6 +39,9 @@ interface Entry {
   forgetTimer?: NodeJS.Timeout;
 }
 
+/** Like the WebSocket close handshake: how long shutdown waits for clients to collect their close status. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
 /** HTTP statuses of refusals at open (the body carries the close code and `CODE: message`). */
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ORIGIN_NOT_ALLOWED: 403,
@@ -57,6 +60,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
 export class LongPollHub {
   private readonly entries = new Map<string, Entry>();
   private readonly tokens = new LongPollTokens();
+  /** Set while `close()` waits for the last session to collect its close status. */
+  private onEmpty: (() => void) | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -145,15 +150,25 @@ export class LongPollHub {
     return { httpStatus: 200, body: { status: 1000, reason: '' } };
   }
 
-  /** Server shutdown: every session gets SERVER_SHUTTING_DOWN (held polls are answered with it), then all is released. */
-  async close(): Promise<void> {
+  /**
+   * Server shutdown: every session gets SERVER_SHUTTING_DOWN; held polls are answered with it at once,
+   * and clients between two polls have up to `graceMs` to collect it. Then everything is released.
+   */
+  async close(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     const entries = [...this.entries.values()];
     for (const entry of entries) {
       if (entry.socket.readyState === 1) entry.session.close('SERVER_SHUTTING_DOWN', 'The server is shutting down');
     }
-    // Let the sockets answer their held polls and report 'close' (both happen in microtasks).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const entry of entries) this.forget(entry);
+    if (this.entries.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.onEmpty = resolve;
+        timer = setTimeout(resolve, graceMs);
+      });
+      clearTimeout(timer);
+      this.onEmpty = undefined;
+    }
+    for (const entry of [...this.entries.values()]) this.forget(entry);
   }
 
   private find(token: string | undefined): Entry | undefined {
@@ -173,6 +188,7 @@ export class LongPollHub {
     this.entries.delete(entry.session.id);
     if (entry.socket.readyState === 1) entry.socket.terminate();
     entry.socket.dispose();
+    if (this.entries.size === 0) this.onEmpty?.();
   }
 }
 
