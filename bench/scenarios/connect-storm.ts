@@ -1,7 +1,8 @@
 import { sleepMs } from '../clock/monotonic-clock.ts';
 import { type LatencySummary, summariseEncoded } from '../load/latency-histogram.ts';
 import { LoadPool } from '../load/load-pool.ts';
-import type { Cell } from '../report/scenario-report.ts';
+import { profileTables } from '../profile/cpu-profile-summary.ts';
+import type { Cell, Table } from '../report/scenario-report.ts';
 import { formatBytes, formatCount } from '../report/scenario-report.ts';
 import type { ResourceWindow, TargetKind } from '../target/target-config.ts';
 import type { TargetHandle } from '../target/target-handle.ts';
@@ -29,19 +30,22 @@ interface Storm {
 export const connectStorm: Scenario = {
   name: 'connect-storm',
   summary: 'N connects with token auth and 2 joins at offered rates: connections/s, p99 handshake',
-  defaults: { connections: 10000, rates: '3000,6000', targets: 'wedsync,ws,socketio', workers: 1 },
+  defaults: { connections: 10000, rates: '3000,6000', targets: 'wedsync,ws,socketio', workers: 1, profile: false },
   quick: { connections: 6000, rates: '3000' },
   async run(params) {
     const notes: string[] = [];
     const findings: string[] = [];
     const storms: Storm[] = [];
+    const profiles: Table[] = [];
     for (const kind of targetKinds(params, notes)) {
-      const { result } = await withTarget({ kind }, undefined, async (target) => {
+      const profileAs = params.bool('profile') ? `connect-storm-${kind}` : undefined;
+      const { result, profile } = await withTarget({ kind }, profileAs, async (target) => {
         const results: Storm[] = [];
         for (const rate of params.nums('rates')) results.push(await storm(params, kind, target, rate, findings));
         return results;
       });
       storms.push(...result);
+      if (profile) profiles.push(...profileTables(profile, `${TARGET_LABEL[kind]} during the connect storm`));
     }
     const ours = storms.filter((item) => item.target === 'wedsync');
     for (const item of ours) {
@@ -87,6 +91,7 @@ export const connectStorm: Scenario = {
             formatBytes(item.server.rssMaxBytes),
           ]),
         },
+        ...profiles,
       ],
       findings,
       notes,

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { type LatencySummary, newHistogram, recordUs, summarise, summariseEncoded } from '../load/latency-histogram.ts';
 import { LoadPool } from '../load/load-pool.ts';
-import type { Cell } from '../report/scenario-report.ts';
+import { profileTables } from '../profile/cpu-profile-summary.ts';
+import type { Cell, Table } from '../report/scenario-report.ts';
 import { formatCount } from '../report/scenario-report.ts';
 import type { RecordsConfig, ResourceWindow } from '../target/target-config.ts';
 import type { TargetHandle } from '../target/target-handle.ts';
@@ -66,12 +67,14 @@ export const durableSync: Scenario = {
     'records-per-writer': 10,
     storages: 'pglite,postgres',
     workers: 1,
+    profile: false,
   },
   quick: { rates: '250,1000', 'step-ms': 3000 },
   async run(params) {
     const notes: string[] = [];
     const findings: string[] = [];
     const steps: Step[] = [];
+    const profiles: Table[] = [];
     const databaseUrl = process.env.DATABASE_URL;
     for (const storage of params.list('storages') as RecordsConfig['storage'][]) {
       if (storage === 'postgres' && !databaseUrl) {
@@ -83,10 +86,12 @@ export const durableSync: Scenario = {
         stampCommits: true,
         ...(storage === 'postgres' ? { databaseUrl } : {}),
       };
-      const { result } = await withTarget({ kind: 'wedsync', records }, undefined, (target) =>
+      const profileAs = params.bool('profile') ? `durable-sync-${storage}` : undefined;
+      const { result, profile } = await withTarget({ kind: 'wedsync', records }, profileAs, (target) =>
         runStorage(params, storage, target, findings),
       );
       steps.push(...result);
+      if (profile) profiles.push(...profileTables(profile, `WedSync on ${storage}`));
     }
     for (const step of steps.filter((item) => item.storage === 'postgres' && item.offeredRate >= 2000)) {
       findings.push(
@@ -145,6 +150,7 @@ export const durableSync: Scenario = {
             ...serverCells(step.server),
           ]),
         },
+        ...profiles,
       ],
       findings,
       notes,

@@ -1,6 +1,7 @@
 import { sleepMs } from '../clock/monotonic-clock.ts';
 import { summariseEncoded } from '../load/latency-histogram.ts';
 import { LoadPool } from '../load/load-pool.ts';
+import { profileTables } from '../profile/cpu-profile-summary.ts';
 import { formatCount } from '../report/scenario-report.ts';
 import {
   deliveryCell,
@@ -43,7 +44,8 @@ export const presenceChurn: Scenario = {
   async run(params) {
     const findings: string[] = [];
     const connections = params.num('connections');
-    const { result } = await withTarget({ kind: 'wedsync' }, undefined, async (target) => {
+    const profileAs = params.bool('profile') ? 'presence-churn-wedsync' : undefined;
+    const { result, profile } = await withTarget({ kind: 'wedsync' }, profileAs, async (target) => {
       const pool = await LoadPool.start(LoadPool.workersFor(connections, params.num('workers')));
       try {
         await pool.init({
@@ -118,6 +120,7 @@ export const presenceChurn: Scenario = {
             ],
           ],
         },
+        ...(profile ? profileTables(profile, 'WedSync under presence churn') : []),
       ],
       findings,
       notes: [
