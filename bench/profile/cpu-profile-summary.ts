@@ -25,6 +25,8 @@ export interface ProfileSummary {
   functions: { name: string; selfMs: number; percent: number }[];
   /** Self time per source (package or our file), highest first. */
   sources: { source: string; selfMs: number; percent: number }[];
+  /** Inclusive time (self + everything it called) of our own functions (packages/…), highest first. */
+  ours: { name: string; totalMs: number; percent: number }[];
 }
 
 /** Shortens a script URL to `ws/lib/sender.js`, `packages/server/src/session/session.ts`, `node:net`. */
@@ -76,6 +78,7 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
     sources.set(pkg, (sources.get(pkg) ?? 0) + us);
   }
   const busyUs = Math.max(1, totalUs - idleUs);
+  const ours = inclusiveOfOurs(profile, byId, selfUs);
   const rank = (map: Map<string, number>) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -88,7 +91,39 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
     gcMs: Math.round(gcUs / 1000),
     functions: rank(functions).map(({ key, ...rest }) => ({ name: key, ...rest })),
     sources: rank(sources).map(({ key, ...rest }) => ({ source: key, ...rest })),
+    ours: [...ours.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({
+        name,
+        totalMs: Math.round(us / 100) / 10,
+        percent: Math.round((us / busyUs) * 1000) / 10,
+      })),
   };
+}
+
+/** Inclusive µs per function of our packages: each sample counts once for every distinct such function on its stack. */
+function inclusiveOfOurs(
+  profile: CpuProfile,
+  byId: Map<number, ProfileNode>,
+  selfUs: Map<number, number>,
+): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const totals = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      const frame = byId.get(current)?.callFrame;
+      if (frame === undefined) continue;
+      if (!frame.url.includes('/packages/')) continue;
+      const name = `${frame.functionName || '(anonymous)'} ${sourceOf(frame.url)}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      totals.set(name, (totals.get(name) ?? 0) + us);
+    }
+  }
+  return totals;
 }
 
 /**
@@ -109,6 +144,11 @@ export function profileTables(summary: ProfileSummary, label: string): Table[] {
       title: `${label}: CPU profile, self time by package (busy ${summary.totalMs - summary.idleMs} ms of ${summary.totalMs} ms, GC ${summary.gcMs} ms)`,
       columns: ['package / source', 'self ms', '% of busy'],
       rows: summary.sources.map((row) => [row.source, row.selfMs, row.percent]),
+    },
+    {
+      title: `${label}: CPU profile, our functions by inclusive time (self + callees)`,
+      columns: ['function', 'total ms', '% of busy'],
+      rows: summary.ours.map((row) => [`\`${row.name}\``, row.totalMs, row.percent]),
     },
     {
       title: `${label}: CPU profile, top functions by self time`,

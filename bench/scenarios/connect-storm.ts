@@ -6,7 +6,15 @@ import type { Cell, Table } from '../report/scenario-report.ts';
 import { formatBytes, formatCount } from '../report/scenario-report.ts';
 import type { ResourceWindow, TargetKind } from '../target/target-config.ts';
 import type { TargetHandle } from '../target/target-handle.ts';
-import { type Params, PROTOCOL_OF, type Scenario, TARGET_LABEL, targetKinds, verdict } from './scenario-kit.ts';
+import {
+  cpuUsPer,
+  type Params,
+  PROTOCOL_OF,
+  type Scenario,
+  TARGET_LABEL,
+  targetKinds,
+  verdict,
+} from './scenario-kit.ts';
 import { withTarget } from './target-run.ts';
 
 interface Storm {
@@ -74,6 +82,7 @@ export const connectStorm: Scenario = {
             'ready p99 ms',
             'ready max ms',
             'server CPU %',
+            'server CPU µs / connection',
             'server RSS peak',
           ],
           rows: storms.map((item): Cell[] => [
@@ -88,6 +97,7 @@ export const connectStorm: Scenario = {
             item.ready.p99Ms,
             item.ready.maxMs,
             item.server.cpuPercent,
+            cpuUsPer(item.server, item.opened),
             formatBytes(item.server.rssMaxBytes),
           ]),
         },
