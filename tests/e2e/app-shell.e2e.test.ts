@@ -86,7 +86,10 @@ describe('web app shell in a real browser', () => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
       document.dispatchEvent(new Event('visibilitychange'));
     });
-    await sarah.page.getByRole('list', { name: /Online now/ }).getByText('Bob Turner (idle').waitFor();
+    await sarah.page
+      .getByRole('list', { name: /Online now/ })
+      .getByText('Bob Turner (idle')
+      .waitFor();
     await bob.context.close();
     await sarah.page.getByRole('list', { name: 'Online now: 1' }).waitFor();
     await sarah.context.close();

@@ -13,7 +13,7 @@ import {
   type Storage,
   TlsConfigError,
 } from '@wedsync/server';
-import { createPgliteStorage, createPostgresStorage } from '@wedsync/storage-postgres';
+import { createPgliteStorage, createPostgresStorage, type SqlStorage } from '@wedsync/storage-postgres';
 import {
   seedPeople,
   seedWorld,
@@ -26,9 +26,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { registerApiRoutes } from './api-routes.ts';
 import { type AppConfig, ConfigError } from './app-config.ts';
+import { ActivityCommitter } from './derived-activity.ts';
+import { type AppliedListener, derivedEffects } from './derived-effects.ts';
+import { appRealtimeHooks, appRecordSyncHooks } from './derived-sync-hooks.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
-import { followModel } from './model-follower.ts';
+import { followModel, type ModelFollower } from './model-follower.ts';
 import { type NotificationService, wireNotifications } from './notification-wiring.ts';
 
 export interface AppServer {
@@ -39,14 +42,27 @@ export interface AppServer {
   readonly storage: Storage;
   readonly model: WeddingModel;
   readonly notifications: NotificationService;
+  /** This node's Directory follower (rights before delivery, derived events). */
+  readonly follower: ModelFollower;
+  /** Writes the activity records of live changes (R6.1). */
+  readonly activity: ActivityCommitter;
+  /** Called with each batch of changes this node's Directory applied, after the derived events; returns the unsubscribe. */
+  onApplied(listener: AppliedListener): () => void;
   close(): Promise<void>;
+}
+
+/** Parts a test (or an embedding process) provides instead of the configured ones; they are not closed by `close()`. */
+export interface AppServerParts {
+  /** Several app nodes on one storage (tests use one PGlite database for all). */
+  storage?: SqlStorage;
+  bus?: FanoutBus;
 }
 
 /**
  * The deployable (DESIGN §6): configuration → storage (PGlite or PostgreSQL) → bus (in-process or
  * Redis) → the generic engine with the wedding rules as hooks → record sync → seed → HTTP API → web app.
  */
-export async function startAppServer(config: AppConfig): Promise<AppServer> {
+export async function startAppServer(config: AppConfig, parts: AppServerParts = {}): Promise<AppServer> {
   const logger = pino({ level: config.LOG_LEVEL });
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   const close = async () => {
@@ -66,16 +82,18 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
     const jwtSecret =
       config.JWT_SECRET ??
       (config.JWKS_URL && config.isProduction ? undefined : await loadOrCreateDevSecret(config.DATA_DIR));
-    const storage = config.DATABASE_URL
-      ? await createPostgresStorage({ connectionString: config.DATABASE_URL })
-      : await createPgliteStorage({ dataDir: join(config.DATA_DIR, 'pglite') });
-    cleanups.push(() => storage.close());
+    const storage =
+      parts.storage ??
+      (config.DATABASE_URL
+        ? await createPostgresStorage({ connectionString: config.DATABASE_URL })
+        : await createPgliteStorage({ dataDir: join(config.DATA_DIR, 'pglite') }));
+    if (!parts.storage) cleanups.push(() => storage.close());
     await storage.migrate();
 
-    const bus: FanoutBus = config.REDIS_URL
-      ? await createRedisBus({ url: config.REDIS_URL })
-      : new InProcessBusHub().createBus();
-    cleanups.push(() => bus.close());
+    const bus: FanoutBus =
+      parts.bus ??
+      (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : new InProcessBusHub().createBus());
+    if (!parts.bus) cleanups.push(() => bus.close());
     const rateLimit = config.REDIS_URL
       ? await createRedisRateLimiter({
           url: config.REDIS_URL,
@@ -101,7 +119,7 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
       jwksUrl: config.JWKS_URL,
       bus,
       logger,
-      hooks: withUserTopics(model.realtimeHooks()),
+      hooks: appRealtimeHooks(model, withUserTopics(model.realtimeHooks())),
       heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
       allowedOrigins: config.ALLOWED_ORIGINS,
       rateLimit,
@@ -114,10 +132,18 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
     const sync = await attachRecordSync(realtime, {
       storage,
       schemas: weddingSchemas,
-      hooks: withUserTopicSync(model.recordSyncHooks(), storage),
+      hooks: appRecordSyncHooks(model, follower, withUserTopicSync(model.recordSyncHooks(), storage)),
       retentionMs: config.LOG_RETENTION_DAYS * 86_400_000,
     });
     cleanups.push(() => sync.close());
+    // Derived data of live changes (issue 4 items 3–5): rescoping, propagation, re-projection, activity.
+    const activity = new ActivityCommitter({ model, commit: (request) => sync.commit(request), logger });
+    cleanups.push(async () => {
+      await follower.close();
+      await activity.close();
+    });
+    const appliedListeners = new Set<AppliedListener>();
+    follower.start(derivedEffects({ model, realtime, sync, activity, listeners: appliedListeners, nowMs: Date.now }));
     const notifications = await wireNotifications({ config, app, realtime, sync, storage, model, logger, jwtSecret });
     cleanups.push(() => notifications.close());
 
@@ -137,7 +163,22 @@ export async function startAppServer(config: AppConfig): Promise<AppServer> {
       );
     }
     const listening = await realtime.listen({ port: config.PORT, host: config.HOST });
-    return { url: listening.url, port: listening.port, realtime, sync, storage, model, notifications, close };
+    return {
+      url: listening.url,
+      port: listening.port,
+      realtime,
+      sync,
+      storage,
+      model,
+      notifications,
+      follower,
+      activity,
+      onApplied(listener) {
+        appliedListeners.add(listener);
+        return () => appliedListeners.delete(listener);
+      },
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -1,4 +1,4 @@
-import { RealtimeProvider } from '@wedsync/react';
+import { RealtimeProvider, RecordStoreProvider } from '@wedsync/react';
 import { useCallback, useEffect, useState } from 'react';
 import { CoupleApp } from '../couple/couple-app.tsx';
 import { GalleryPage } from '../gallery/gallery-page.tsx';
@@ -64,12 +64,14 @@ interface LiveAppProps {
 }
 
 function LiveApp({ session, path, navigate, onLogout }: LiveAppProps) {
-  const live = useSessionClient(session.token);
-  if (!live) return null;
+  const live = useSessionClient(session.token, session.user.id);
+  if (!live?.store) return null;
   const props = { session, live, path, navigate, onLogout };
   return (
     <RealtimeProvider client={live.client}>
-      {session.user.kind === 'couple' ? <CoupleApp {...props} /> : <SupplierApp {...props} />}
+      <RecordStoreProvider store={live.store}>
+        {session.user.kind === 'couple' ? <CoupleApp {...props} /> : <SupplierApp {...props} />}
+      </RecordStoreProvider>
     </RealtimeProvider>
   );
 }

@@ -26,8 +26,14 @@ export function useSharedPresence(
   return useMemo(() => peers.map(toPerson), [peers]);
 }
 
+/** The person's user id travels in the meta: the presence key may be another hook's (one channel, one key). */
 function toPerson(peer: PresencePeer): PresencePerson {
-  const person: PresencePerson = { id: peer.key, name: peer.name, status: peer.status };
+  const userId = peer.metas.find((meta) => typeof meta.userId === 'string')?.userId;
+  const person: PresencePerson = {
+    id: typeof userId === 'string' ? userId : peer.key,
+    name: peer.name,
+    status: peer.status,
+  };
   if (peer.activity) person.activity = peer.activity;
   if (peer.location) person.location = peer.location;
   return person;

@@ -47,7 +47,12 @@ export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleApp
       onClearNotifications={notifications.clearAll}
       connectionLog={live.connectionLog}
     >
-      <WeddingDetails section={page?.label ?? 'Our wedding'} />
+      <div className="page">
+        <h1 className="page__title">{page?.label ?? 'Our wedding'}</h1>
+        <div className="card">
+          <WeddingDetails weddingId={weddingId} me={session.user} people={people} editable />
+        </div>
+      </div>
     </DashboardShell>
   );
 }

@@ -1,26 +1,75 @@
-import { LastUpdated, LiveSectionOverlay } from '@wedsync/react-ui';
+import { useQuery, useRecordStore, useSyncedChannel } from '@wedsync/react';
+import { LiveSectionOverlay, type PresencePerson } from '@wedsync/react-ui';
+import { useToast } from '../app/toast-context.tsx';
+import { useRemoteFieldChanges } from '../data/use-remote-field-changes.ts';
 import { useSyncOverview } from '../layout/use-sync-overview.ts';
+import type { SessionUser } from '../session/session-api.ts';
+import { CORE_FIELD_LABELS, coreFieldText } from '../wedding/core-field-labels.ts';
+import { CoreFieldsPanel } from '../wedding/core-fields-panel.tsx';
+import { useLockTracker } from '../wedding/use-wedding-locks.ts';
+
+export interface WeddingDetailsProps {
+  weddingId: string | null;
+  me: SessionUser;
+  people: readonly PresencePerson[];
+  /** Couples edit; a supplier's view of a client is live read-only. */
+  editable: boolean;
+}
 
 /**
- * The couple's core fields (R3.1–R3.3): date, venue, guest count, contact, timeline. Editable fields
- * with locks, glow and toasts are wired to the record store once it lands; until then: the layout.
+ * A wedding's core fields, live (R3.1–R3.3): the wedding channel is joined and bound to the record
+ * store while shown; edits are optimistic and queued offline; others' changes glow and toast.
  */
-export function WeddingDetails({ section }: { section: string }) {
+export function WeddingDetails({ weddingId, me, people, editable }: WeddingDetailsProps) {
+  const store = useRecordStore();
+  const toast = useToast();
   const sync = useSyncOverview();
+  const { channel } = useSyncedChannel(weddingId ? `wedding:${weddingId}` : null);
+  const locks = useLockTracker(channel);
+  const weddings = useQuery('weddings');
+  const wedding = weddings.find((record) => record.id === weddingId);
+  const marks = useRemoteFieldChanges({
+    c: 'weddings',
+    id: weddingId,
+    me,
+    people,
+    labels: CORE_FIELD_LABELS,
+    format: coreFieldText,
+  });
+
   return (
-    <div className="page">
-      <h1 className="page__title">{section}</h1>
-      <div className="card">
-        <LiveSectionOverlay
-          label={section}
-          offline={sync.offline}
-          lastSyncedAtMs={sync.lastSyncedAtMs}
-          queuedChanges={sync.queuedChanges}
-        >
-          <p className="ws-muted">Your wedding details appear here as soon as they have synced.</p>
-          <LastUpdated atMs={null} />
-        </LiveSectionOverlay>
-      </div>
-    </div>
+    <LiveSectionOverlay
+      label="Wedding details"
+      offline={sync.offline}
+      lastSyncedAtMs={sync.lastSyncedAtMs}
+      queuedChanges={sync.queuedChanges}
+    >
+      {wedding ? (
+        <>
+          <h2 className="ws-section-title">{String(wedding.fields.title ?? 'Our wedding')}</h2>
+          <CoreFieldsPanel
+            wedding={wedding}
+            editable={editable}
+            locks={locks}
+            marks={marks}
+            onSet={(field, value) => {
+              try {
+                store.set('weddings', wedding.id, field, value);
+              } catch (error) {
+                toast({
+                  tone: 'error',
+                  importance: 'must-act',
+                  message: `Could not save ${field}: ${(error as Error).message}`,
+                });
+              }
+            }}
+          />
+        </>
+      ) : (
+        <p className="ws-muted" role="status">
+          Loading the wedding details…
+        </p>
+      )}
+    </LiveSectionOverlay>
   );
 }

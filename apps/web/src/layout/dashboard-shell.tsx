@@ -1,6 +1,6 @@
 import { isTokenCode } from '@wedsync/client';
 import { PROTOCOL_VERSION } from '@wedsync/protocol';
-import { useRealtimeClient } from '@wedsync/react';
+import { useRealtimeClient, useRecordStore } from '@wedsync/react';
 import {
   ConnectionIndicator,
   MobileTopBar,
@@ -56,6 +56,7 @@ const DEFAULT_SETTINGS: SyncSettings = {
  */
 export function DashboardShell(props: DashboardShellProps) {
   const client = useRealtimeClient();
+  const store = useRecordStore();
   const sync = useSyncOverview();
   const mobile = useMediaQuery(MOBILE_QUERY);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -69,7 +70,7 @@ export function DashboardShell(props: DashboardShellProps) {
     page: window.location.pathname,
     status,
     channels: client.channels().map((channel) => ({ topic: channel.topic, state: channel.state })),
-    queue: { queuedChanges: sync.queuedChanges },
+    queue: { queuedChanges: sync.queuedChanges, failedChanges: sync.failedChanges, entries: store.outbox.entries() },
     connectionLog: props.connectionLog,
   });
 
@@ -142,7 +143,14 @@ export function DashboardShell(props: DashboardShellProps) {
           </div>
         </header>
       )}
-      <OfflineBanner offline={sync.offline} queuedChanges={sync.queuedChanges} lastSyncedAtMs={sync.lastSyncedAtMs} />
+      <OfflineBanner
+        offline={sync.offline}
+        queuedChanges={sync.queuedChanges}
+        lastSyncedAtMs={sync.lastSyncedAtMs}
+        syncProgress={sync.syncProgress}
+        failedChanges={sync.failedChanges}
+        onSync={() => client.reconnect()}
+      />
       {mobile && settingsOpen ? (
         <div className="shell__sheet">
           <SyncSettingsPanel settings={settings} onChange={setSettings} onClose={() => setSettingsOpen(false)} />

@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '@wedsync/client';
-import { useConnectionStatus, useOnline, useRealtimeClient } from '@wedsync/react';
+import { useConnectionStatus, useOnline, useOutboxProgress, useRealtimeClient } from '@wedsync/react';
 import { useEffect, useRef, useState } from 'react';
 
 /** What the chrome shows about syncing: the SDK status plus the figures of the indicator's details (R1.6). */
@@ -9,8 +9,12 @@ export interface SyncOverview {
   offline: boolean;
   /** Last moment the link was known good (epoch ms). */
   lastSyncedAtMs: number | null;
-  /** Changes waiting in the local queue (0 until the record store is wired). */
+  /** Changes waiting in the local queue (R11.3 badge). */
   queuedChanges: number;
+  /** Sync of the queue in progress after reconnecting (R11.2), or null. */
+  syncProgress: { done: number; total: number } | null;
+  /** Changes refused by the server since this page opened (R11.2 "failures reported"). */
+  failedChanges: number;
   /** Topics currently joined. */
   channels: string[];
 }
@@ -19,6 +23,7 @@ export function useSyncOverview(): SyncOverview {
   const client = useRealtimeClient();
   const status = useConnectionStatus();
   const online = useOnline();
+  const progress = useOutboxProgress();
   const lastGoodRef = useRef<number | null>(null);
   const [, setTick] = useState(0);
 
@@ -38,8 +43,11 @@ export function useSyncOverview(): SyncOverview {
   return {
     status,
     offline,
-    lastSyncedAtMs: status.state === 'connected' ? Date.now() : lastGoodRef.current,
-    queuedChanges: 0,
+    lastSyncedAtMs: progress.lastSyncedAtMs ?? (status.state === 'connected' ? Date.now() : lastGoodRef.current),
+    queuedChanges: progress.queued,
+    syncProgress:
+      !offline && progress.sending > 0 ? { done: progress.done, total: progress.done + progress.queued } : null,
+    failedChanges: progress.failed,
     channels: client
       .channels()
       .filter((channel) => channel.state === 'joined')

@@ -1,10 +1,13 @@
-import { RealtimeClient } from '@wedsync/client';
+import { RealtimeClient, type RecordStore } from '@wedsync/client';
 import { useEffect, useState } from 'react';
+import { openSessionStore } from '../data/open-session-store.ts';
 import { type ConnectionLogEntry, recordConnectionLog } from '../diagnostics/connection-log.ts';
 import { fetchMe, type Me } from './session-api.ts';
 
 export interface SessionClient {
   client: RealtimeClient;
+  /** The record store with the offline queue (R3, R11); null while it opens. */
+  store: RecordStore | null;
   /** Identity and topics from GET /api/me; null until loaded (or while offline after a reload). */
   me: Me | null;
   meError: string | null;
@@ -21,7 +24,7 @@ export function socketUrl(): string {
  * R1.1/R1.2: after login, one client opens one WebSocket with the user's token and joins the user's
  * primary channels on its own (R1.2). The client lives as long as the token; logging out closes it.
  */
-export function useSessionClient(token: string): SessionClient | null {
+export function useSessionClient(token: string, userId: string): SessionClient | null {
   const [session, setSession] = useState<SessionClient | null>(null);
 
   useEffect(() => {
@@ -30,7 +33,24 @@ export function useSessionClient(token: string): SessionClient | null {
     const stopLog = recordConnectionLog(client, connectionLog);
     let cancelled = false;
     let scope: ReturnType<RealtimeClient['autoSubscribe']> | null = null;
-    setSession({ client, me: null, meError: null, connectionLog });
+    let store: RecordStore | null = null;
+    let me: SessionClient['me'] = null;
+    let meError: string | null = null;
+    const publish = () => {
+      if (!cancelled) setSession({ client, store, me, meError, connectionLog });
+    };
+    publish();
+    openSessionStore(userId).then(
+      (opened) => {
+        if (cancelled) return void opened.outbox.close();
+        store = opened;
+        publish();
+      },
+      (error: Error) => {
+        meError = `STORE_UNAVAILABLE: ${error.message}`;
+        publish();
+      },
+    );
     client.connect();
     // /api/me is retried each time the link comes back (e.g. a reload while offline).
     let loading = false;
@@ -39,16 +59,19 @@ export function useSessionClient(token: string): SessionClient | null {
       if (loading || loaded || cancelled) return;
       loading = true;
       fetchMe(token).then(
-        (me) => {
+        (loadedMe) => {
           loading = false;
           if (cancelled) return;
           loaded = true;
-          scope = client.autoSubscribe(me.primaryTopics);
-          setSession({ client, me, meError: null, connectionLog });
+          me = loadedMe;
+          meError = null;
+          scope = client.autoSubscribe(loadedMe.primaryTopics);
+          publish();
         },
         (error: Error & { code?: string }) => {
           loading = false;
-          if (!cancelled) setSession({ client, me: null, meError: error.code ?? error.message, connectionLog });
+          meError = error.code ?? error.message;
+          publish();
         },
       );
     };
@@ -61,9 +84,10 @@ export function useSessionClient(token: string): SessionClient | null {
       stopLog();
       stopRetry();
       void scope?.dispose();
+      void store?.outbox.close();
       void client.close();
     };
-  }, [token]);
+  }, [token, userId]);
 
   return session;
 }

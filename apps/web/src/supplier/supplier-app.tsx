@@ -6,6 +6,7 @@ import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
 import { CalendarPage } from './calendar-page.tsx';
+import { ClientProfile } from './client-profile.tsx';
 import { SupplierHome } from './supplier-home.tsx';
 import { SyncPage } from './sync-page.tsx';
 import { TeamPage } from './team-page.tsx';
@@ -28,9 +29,12 @@ export interface SupplierAppProps {
 /** WedSync, the supplier dashboard (R6–R10, R16.2), inside the shared shell. */
 export function SupplierApp({ session, live, path, navigate, onLogout }: SupplierAppProps) {
   const ids = useMemo(() => topicIds(live.me?.primaryTopics ?? []), [live.me]);
+  const clientId = path.startsWith('/supplier/clients/')
+    ? decodeURIComponent(path.slice('/supplier/clients/'.length))
+    : null;
   const page = NAV.find((item) => item.path === path) ?? NAV[0];
   const teamPeople = useSharedPresence(ids.supplierId ? `supplier:${ids.supplierId}:team` : null, session.user, {
-    location: page?.label ?? 'Dashboard',
+    location: clientId ? 'Client profile' : (page?.label ?? 'Dashboard'),
   });
   const notifications = useNotifications();
   const businessName =
@@ -57,8 +61,15 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
         <CalendarPage />
       ) : page?.path === '/supplier/sync' ? (
         <SyncPage connectionLog={live.connectionLog} />
+      ) : clientId ? (
+        <ClientProfile weddingId={clientId} me={session.user} team={teamPeople} />
       ) : (
-        <SupplierHome userName={session.user.name} />
+        <SupplierHome
+          supplierId={ids.supplierId}
+          me={session.user}
+          people={teamPeople}
+          onOpenClient={(weddingId) => navigate(`/supplier/clients/${encodeURIComponent(weddingId)}`)}
+        />
       )}
     </DashboardShell>
   );

@@ -1,0 +1,41 @@
+import { bindChannel, type Channel, type ChannelState } from '@wedsync/client';
+import { useEffect, useState } from 'react';
+import { useRealtimeClient } from '../realtime-context.tsx';
+import { useRecordStore } from './record-store-context.tsx';
+
+export interface SyncedChannel {
+  channel: Channel | null;
+  state: ChannelState;
+  reason: string | null;
+}
+
+/**
+ * R2.3 + R11.2: joins `topic` while mounted with the record store bound to it — every (re)join resumes
+ * from the last seq seen (or asks for a snapshot), changes feed the store, and the offline queue sends
+ * this topic's mutations through it. The store is bound before the join, so the first join already
+ * carries the resume point. Unmount unbinds and releases the channel.
+ */
+export function useSyncedChannel(topic: string | null): SyncedChannel {
+  const client = useRealtimeClient();
+  const store = useRecordStore();
+  const [handle, setHandle] = useState<SyncedChannel>({ channel: null, state: 'closed', reason: null });
+
+  useEffect(() => {
+    if (!topic) {
+      setHandle({ channel: null, state: 'closed', reason: null });
+      return;
+    }
+    const channel = client.channel(topic);
+    const unbind = bindChannel(store, channel);
+    const scope = client.subscriptionScope([topic]);
+    setHandle({ channel, state: channel.state, reason: null });
+    const stopListening = channel.onState((state, reason) => setHandle({ channel, state, reason }));
+    return () => {
+      stopListening();
+      unbind();
+      void scope.dispose();
+    };
+  }, [client, store, topic]);
+
+  return handle;
+}
