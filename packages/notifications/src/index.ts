@@ -31,7 +31,12 @@ export type { ChannelSender, SendResult } from './senders/channel-sender.ts';
 export { createInAppSender, type InAppSenderOptions } from './senders/in-app-sender.ts';
 export { createRecordingSender } from './senders/recording-sender.ts';
 export { createSmsSender, type SmsSenderOptions } from './senders/sms-sender.ts';
-export { createSmtpSender, type SmtpSenderOptions } from './senders/smtp-sender.ts';
+export {
+  createSmtpMailer,
+  createSmtpSender,
+  type MailMessage,
+  type SmtpSenderOptions,
+} from './senders/smtp-sender.ts';
 export {
   createWebPushSender,
   generateVapidKeys,
