@@ -77,11 +77,15 @@ export class DeviceSync {
   private disconnectedByUs = false;
   private resumeTimer: unknown = null;
   private readonly offs: Array<() => void> = [];
+  /** Policies this instance made itself (and so disposes). */
+  private readonly owned: Array<{ dispose(): void }> = [];
   private readonly onVisibility = () => this.evaluate();
 
   constructor(private readonly options: DeviceSyncOptions) {
     this.network = options.network ?? new NetworkPolicy();
     this.battery = options.battery === undefined ? new BatteryPolicy() : options.battery;
+    if (!options.network) this.owned.push(this.network);
+    if (options.battery === undefined && this.battery) this.owned.push(this.battery);
     this.visibility =
       options.visibility === undefined
         ? ((globalThis as { document?: VisibilityLike }).document ?? null)
@@ -119,6 +123,7 @@ export class DeviceSync {
     for (const off of this.offs.splice(0)) off();
     this.clearResume();
     this.coalescer.dispose();
+    for (const policy of this.owned.splice(0)) policy.dispose();
     this.options.client.setJoinPriority(undefined);
   }
 
