@@ -7,6 +7,7 @@ export * from './error-codes.ts';
 export * from './events.ts';
 export * from './frame.ts';
 export * from './join-payload.ts';
+export * from './live-messages.ts';
 export * from './long-poll.ts';
 export * from './notification-messages.ts';
 export * from './sync-messages.ts';
