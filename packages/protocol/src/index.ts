@@ -1,6 +1,7 @@
 /** Wire protocol version of our sync events; a change to any schema in this package bumps it. */
 export const PROTOCOL_VERSION = 1;
 
+export * from './analytics-messages.ts';
 export * from './binary-frame.ts';
 export * from './calendar-messages.ts';
 export * from './error-codes.ts';

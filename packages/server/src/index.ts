@@ -3,6 +3,9 @@
  * presence, broadcast, limits, metrics). Product rules come in through `RealtimeHooks`,
  * `registerEvent` and the listeners; see `RealtimeServer` for the contract.
  */
+export type { AuditEvent, AuditSink, AuditStore, TenantResolver } from './audit/audit-sink.ts';
+export { AuditTrail, type AuditTrailOptions, type AuditTrailStats } from './audit/audit-trail.ts';
+export { MemoryAuditStore } from './audit/memory-audit-store.ts';
 export type { AuthUser } from './auth/auth-user.ts';
 export { defaultUserFromClaims } from './auth/auth-user.ts';
 export type { TokenCheck } from './auth/token-verifier.ts';

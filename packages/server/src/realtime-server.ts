@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { AuditSink } from './audit/audit-sink.ts';
 import { registerBroadcastRoutes } from './broadcast/broadcast-http-route.ts';
 import { buildEngineContext } from './channels/build-engine-context.ts';
 import { disposeSession } from './channels/channel-lifecycle.ts';
@@ -68,6 +69,11 @@ export interface RealtimeServerOptions {
   longPoll?: { pollTimeoutMs?: number; maxBodyBytes?: number } | false;
   /** R14.1: serve https/wss with this certificate and key (only for the app this creates; a given `app` brings its own). */
   https?: TlsOptions;
+  /**
+   * R14.1 audit trail: connect, disconnect (reason), join, refused join (code), leave, token refresh, rights
+   * revoked and rate limit hits go to this sink (e.g. an `AuditTrail`). Default: none.
+   */
+  audit?: AuditSink;
 }
 
 export interface ListenResult {
@@ -179,7 +185,10 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const onSession = (session: Session) => {
     ctx.sessions.add(session);
     session.socket.on('message', (data, isBinary) => handleSocketMessage(ctx, session, data, isBinary));
-    session.socket.once('close', () => disposeSession(ctx, session));
+    session.socket.once('close', (code: number) => {
+      disposeSession(ctx, session);
+      ctx.audit.disconnect(session, code);
+    });
   };
   const upgrade = createUpgradeHandler(ctx, {
     wss,

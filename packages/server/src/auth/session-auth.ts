@@ -10,7 +10,10 @@ export type AuthOutcome = { ok: true } | { ok: false; code: ErrorCode; message: 
 export function bindSessionUser(ctx: EngineContext, session: Session, user: AuthUser, expMs: number): void {
   const first = session.user === undefined;
   session.setUser(user, expMs, () => expireSession(ctx, session));
-  if (first) ctx.sessions.bindUser(session);
+  if (first) {
+    ctx.sessions.bindUser(session);
+    ctx.audit.connect(session);
+  }
 }
 
 /**
@@ -87,6 +90,7 @@ export async function refreshToken(
       closeChannel(ctx, member, decision.code, decision.message, 'revoked');
     return;
   }
+  ctx.audit.tokenRefresh(session, member.topic);
   ack(session, member, ref);
 }
 

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-sink.ts';
+import { EngineAudit } from '../audit/engine-audit.ts';
 import { defaultUserFromClaims } from '../auth/auth-user.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
 import { parseBusMessage, type TopicBusMessage } from '../broadcast/bus-messages.ts';
@@ -26,6 +28,7 @@ export interface EngineOptions {
   maxBufferedBytes?: number;
   rateLimit?: RateLimitOption;
   nowMs?: () => number;
+  audit?: AuditSink;
 }
 
 /** Defaults of every limit (see RealtimeServerOptions for meanings). */
@@ -98,6 +101,7 @@ export function buildEngineContext(options: EngineOptions, bus: FanoutBus, logge
     bus,
     limits,
     metrics,
+    audit: new EngineAudit(options.audit, nodeId, nowMs),
     verifier: new TokenVerifier({ jwtSecret: options.jwtSecret, jwksUrl: options.jwksUrl, nowMs }),
     rateLimiter: new MessageRateLimiter(options.rateLimit),
     topics,

@@ -23,6 +23,7 @@ import { decide, type EngineContext } from './engine-context.ts';
 export async function handleJoin(ctx: EngineContext, session: Session, frame: Frame): Promise<void> {
   const refuse = (code: ErrorCode, message?: string) => {
     ctx.metrics.joinsRefused.inc({ code });
+    ctx.audit.joinRefused(session, stripSupabasePrefix(frame.topic), code);
     session.send(errorReplyFrame(frame, code, message));
   };
   if (ctx.shuttingDown) return refuse('SERVER_SHUTTING_DOWN');
@@ -98,6 +99,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
       payload: ctx.presence.state(topic),
     });
   }
+  ctx.audit.join(session, topic);
   const info = session.info();
   const push = (event: string, pushPayload: unknown) =>
     session.send({ joinRef: member.joinRef, ref: null, topic: wireTopic, event, payload: pushPayload });

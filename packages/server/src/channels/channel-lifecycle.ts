@@ -14,6 +14,7 @@ export function removeMembership(ctx: EngineContext, member: Membership, reason:
   ctx.presence.untrack(member);
   ctx.topics.remove(member);
   if (!session.user) return;
+  ctx.audit.leave(session, member.topic, reason);
   const info = session.info();
   for (const listener of ctx.leaveListeners) {
     try {
@@ -36,6 +37,7 @@ export function closeChannel(
   reason: LeaveReason,
 ): void {
   const { session } = member;
+  if (reason === 'revoked') ctx.audit.rightsRevoked(session, member.topic, code);
   const system: SystemPayload = {
     extension: 'system',
     status: 'error',

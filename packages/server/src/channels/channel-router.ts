@@ -68,6 +68,7 @@ export function handleSocketMessage(ctx: EngineContext, session: Session, data: 
   }
   if (session.pendingBytes + read.sizeBytes > ctx.limits.maxPendingBytes) {
     ctx.metrics.rateLimited.inc();
+    ctx.audit.rateLimited(session, stripSupabasePrefix(frame.topic));
     session.send(
       errorReplyFrame(frame, 'RATE_LIMITED', 'Too many messages waiting; slow down', { retryAfterMs: 1_000 }),
     );
@@ -89,6 +90,7 @@ async function dispatch(ctx: EngineContext, session: Session, frame: Frame, rawB
   if (session.closed) return;
   if (!rate.ok) {
     ctx.metrics.rateLimited.inc();
+    ctx.audit.rateLimited(session, stripSupabasePrefix(frame.topic));
     session.send(errorReplyFrame(frame, 'RATE_LIMITED', undefined, { retryAfterMs: rate.retryAfterMs }));
     return;
   }

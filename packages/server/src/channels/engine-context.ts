@@ -1,5 +1,6 @@
 import type { JoinPayload } from '@wedsync/protocol';
 import type { Logger } from 'pino';
+import type { EngineAudit } from '../audit/engine-audit.ts';
 import type { AuthUser } from '../auth/auth-user.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import type { TopicDelivery } from '../broadcast/topic-delivery.ts';
@@ -40,6 +41,8 @@ export interface EngineContext {
   readonly bus: FanoutBus;
   readonly limits: EngineLimits;
   readonly metrics: RealtimeMetrics;
+  /** R14.1 audit points (no-ops without `audit`). */
+  readonly audit: EngineAudit;
   readonly verifier: TokenVerifier;
   readonly rateLimiter: MessageRateLimiter;
   readonly topics: TopicIndex;

@@ -18,6 +18,8 @@ export interface RecordLocksOptions {
   /** The scopes a channel carries (resolved at join). */
   scopesOf: (topic: string) => Promise<readonly string[]>;
   onError: (error: unknown, context: string) => void;
+  /** Locks the sweep deleted as expired (audit, R14.1). */
+  onExpired?: (rows: readonly LockRow[]) => void;
 }
 
 interface HeldLock {
@@ -183,6 +185,7 @@ export class RecordLocks {
     this.sweeping ??= (async () => {
       try {
         const rows = await this.options.storage.expireLocks(this.options.nowMs());
+        if (rows.length > 0) this.options.onExpired?.(rows);
         for (const row of rows) {
           if (row.holder.sessionId) this.untrack(row.holder.sessionId, lockKey(row.c, row.id, row.f));
           this.options.notices.announce(row, true);

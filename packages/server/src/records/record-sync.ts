@@ -7,6 +7,8 @@ import {
   type SyncJoinConfig,
   type SystemPayload,
 } from '@wedsync/protocol';
+import type { AuditSink } from '../audit/audit-sink.ts';
+import { RecordAudit } from '../audit/record-audit.ts';
 import { LockNotices } from '../locks/lock-notices.ts';
 import { RecordLocks } from '../locks/record-locks.ts';
 import type { CommitRequest, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
@@ -55,6 +57,11 @@ export interface RecordSyncOptions {
   nowMs?: () => number;
   /** Where failures of background work go; default `console.error`. */
   onError?: (error: unknown, context: string) => void;
+  /**
+   * R14.1 audit trail: mutation applied/refused, conflict raised/resolved, lock taken/refused/expired and
+   * rollback go to this sink (e.g. the `AuditTrail` given to `createRealtimeServer`). Default: none.
+   */
+  audit?: AuditSink;
 }
 
 /** A server-side write (journeys, imports, admin tools), delivered like a client's. */
@@ -104,6 +111,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     options.onError ?? ((error: unknown, context: string) => console.error(`[record-sync] ${context}:`, error));
   const schemas = compileSchemas(options.schemas);
   const hooks = resolveHooks(options.hooks);
+  const audit = new RecordAudit(options.audit, host.nodeId, nowMs);
   const index = new SubscriptionIndex();
   const readBatchSize = options.readBatchSize ?? 1_000;
   const replayChunkSize = options.replayChunkSize ?? 500;
@@ -146,6 +154,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     nowMs,
     scopesOf,
     onError,
+    onExpired: (rows) => audit.locksExpired(rows),
   });
   const retention = new LogRetention({
     storage,
@@ -181,7 +190,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
   };
   host.registerEvent(
     EVENTS.mutate,
-    guard((ctx) => handleMutate(mutateDeps, ctx)),
+    guard((ctx) => handleMutate(mutateDeps, audit.mutate(ctx))),
   );
   host.registerEvent(
     EVENTS.history,
@@ -189,11 +198,11 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
   );
   host.registerEvent(
     EVENTS.rollback,
-    guard((ctx) => handleRollback(historyDeps, ctx)),
+    guard((ctx) => handleRollback(historyDeps, audit.rollback(ctx))),
   );
   host.registerEvent(
     EVENTS.lock,
-    guard((ctx) => locks.handle(ctx)),
+    guard((ctx) => locks.handle(audit.lock(ctx))),
   );
   host.registerEvent(
     EVENTS.snapshot,
@@ -282,6 +291,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
         nowMs: request.nowMs ?? nowMs(),
       });
       committed(result.changes);
+      audit.serverCommit(request, result.results);
       return result;
     },
     notifyCommitted(headSeq) {

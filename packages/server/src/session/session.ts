@@ -46,6 +46,8 @@ export class Session {
   tokenExpMs: number | undefined;
   readonly memberships = new Map<string, Membership>();
   closed = false;
+  /** Our reason when the server closed the socket (audit, R14.1); undefined when the client or network did. */
+  closedBy: SocketCloseCode | undefined;
   /** Bytes of inbound frames accepted but not yet handled. */
   pendingBytes = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -138,6 +140,7 @@ export class Session {
 
   /** Flushes what is queued, then closes with our code and reason. */
   close(code: SocketCloseCode, message?: string): void {
+    this.closedBy ??= code;
     if (this.socket.readyState === WebSocket.OPEN) this.deps.outbox.flushNow(this);
     closeSocket(this.socket, code, message);
   }
