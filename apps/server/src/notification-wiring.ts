@@ -9,6 +9,7 @@ import {
   createWebPushSender,
   loadOrCreateVapidKeys,
   NOTIFICATION_MIGRATIONS,
+  type NotificationIntent,
   NotificationPump,
   type OutboxJob,
   OutboxWorker,
@@ -21,6 +22,7 @@ import type { RealtimeServer, RecordSync } from '@wedsync/server';
 import { runMigrations, type SqlStorage } from '@wedsync/storage-postgres';
 import {
   bellRecordCommit,
+  contactOf,
   dueMeetingReminders,
   notificationsForChange,
   notificationsInGap,
@@ -45,7 +47,7 @@ export interface NotificationWiringOptions {
   model: WeddingModel;
   logger: Logger;
   jwtSecret?: string;
-  /** How often this node looks for due meeting reminders (R9.1); default 30 000 ms. */
+  /** How often this node looks for due meeting reminders (R9.1); default 30 000 ms; 0 = never (another scheduler sends them through `notify`). */
   reminderScanIntervalMs?: number;
   /** Default 30 minutes before the start. */
   reminderLeadMs?: number;
@@ -62,6 +64,11 @@ export interface NotificationService {
   readonly vapidPublicKey: string;
   /** Writes the meeting reminders due now (the timer does this every `reminderScanIntervalMs`). */
   scanReminders(): Promise<void>;
+  /**
+   * Routes, stores and delivers notifications produced elsewhere (e.g. the calendar's reminder
+   * scheduler): written once per id, the contact filled from the Directory when absent.
+   */
+  notify(intents: readonly NotificationIntent[]): Promise<void>;
   /** Resolves once every change applied so far has its notifications written (tests). */
   settled(): Promise<void>;
   /** Called after each job's final outcome on this node (sent, or failed for good); returns the unsubscribe. */
@@ -159,11 +166,12 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
     if (written.size > 10_000) written.clear();
     for (const reminder of due) written.add(reminder.id);
   };
-  const reminderTimer = setInterval(
-    () => void scanReminders().catch((error) => onError(error, 'reminders')),
-    options.reminderScanIntervalMs ?? 30_000,
-  );
-  reminderTimer.unref();
+  const scanEveryMs = options.reminderScanIntervalMs ?? 30_000;
+  const reminderTimer =
+    scanEveryMs > 0
+      ? setInterval(() => void scanReminders().catch((error) => onError(error, 'reminders')), scanEveryMs)
+      : undefined;
+  reminderTimer?.unref();
 
   registerNotificationRoutes(options.app, {
     sql: storage.sql,
@@ -191,6 +199,12 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
     worker,
     vapidPublicKey: vapid.publicKey,
     scanReminders,
+    async notify(intents) {
+      const filled = intents.map((intent) =>
+        intent.contact ? intent : { ...intent, contact: contactOf(model.directory, intent.userId) },
+      );
+      if (filled.length > 0) await pump.enqueue(() => [{ intents: filled }]);
+    },
     settled: () => pump.idle(),
     onJobFinished(listener) {
       finishedListeners.add(listener);

@@ -229,4 +229,30 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
     );
     expect(new Set(sarahReminders.map((job) => job.notificationId)).size).toBe(1);
   });
+  it('R9.1 R5.4 notifications produced elsewhere (the calendar scheduler) go through notify(): once per id, contact filled in', async () => {
+    const reminder = {
+      id: `meeting_reminder:mt-external:${Date.now() + 3_600_000}:u-liam`,
+      userId: 'u-liam',
+      trigger: 'meeting_reminder' as const,
+      importance: 'critical' as const,
+      title: 'Reminder: Site visit',
+      body: 'Site visit starts in an hour',
+      link: '/supplier/calendar',
+      createdAtMs: Date.now(),
+    };
+    const emailed = new Promise<OutboxJob>((resolve) => {
+      const off = server.notifications.onJobFinished((job) => {
+        if (job.notificationId === reminder.id && job.channel === 'email') {
+          off();
+          resolve(job);
+        }
+      });
+    });
+    await server.notifications.notify([reminder]);
+    await server.notifications.notify([reminder]);
+    expect((await emailed).target).toBe('liam@oakwood.example');
+    const jobs = (await outbox('liam@oakwood.example')).filter((job) => job.notificationId === reminder.id);
+    // Liam has no phone number: SMS has no target; email and in-app once each.
+    expect(jobs.map((job) => job.channel).sort()).toEqual(['email', 'inapp']);
+  });
 });

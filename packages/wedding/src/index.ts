@@ -27,6 +27,7 @@ export * from './metrics/supplier-metrics.ts';
 export * from './notifications/bell-records.ts';
 export * from './notifications/meeting-reminders.ts';
 export * from './notifications/mentions.ts';
+export { contactOf } from './notifications/notification-recipients.ts';
 export * from './notifications/notification-triggers.ts';
 export * from './notifications/trigger-source.ts';
 export * from './notifications/user-topic-rights.ts';
