@@ -30,8 +30,7 @@ describe('core fields live between the couple and their suppliers', () => {
     await emmaGuests.blur();
 
     await expect.poll(() => sarahGuests.inputValue(), { timeout: 10_000 }).toBe(after);
-    // Who: the name comes from presence until the server offers a name directory (see apps/web/src/data/people-names.ts).
-    await sarah.page.getByText(`changed guest count ${before} → ${after}`).waitFor({ timeout: 10_000 });
+    await sarah.page.getByText(`Emma changed guest count ${before} → ${after}`).waitFor({ timeout: 10_000 });
     expect(await sarah.page.locator('.ws-glow[data-glowing="true"]').count()).toBeGreaterThan(0);
     await screenshot(sarah.page, 'supplier-sees-guest-count');
 

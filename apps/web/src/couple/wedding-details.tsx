@@ -24,7 +24,8 @@ export function WeddingDetails({ weddingId, me, people, editable }: WeddingDetai
   const store = useRecordStore();
   const toast = useToast();
   const sync = useSyncOverview();
-  const { channel } = useSyncedChannel(weddingId ? `wedding:${weddingId}` : null);
+  // Same presence key as useSharedPresence on this topic: whichever hook creates the channel sets it.
+  const { channel } = useSyncedChannel(weddingId ? `wedding:${weddingId}` : null, { presence: { key: me.id } });
   const locks = useLockTracker(channel);
   const weddings = useQuery('weddings');
   const wedding = weddings.find((record) => record.id === weddingId);
