@@ -40,6 +40,8 @@ interface Pending {
  * later mid would mark it done.
  */
 export class ActivityCommitter {
+  /** Events this node wrote (`applied`) or found written by another node or an earlier try (`duplicate`). */
+  readonly stats = { applied: 0, duplicate: 0, refused: 0 };
   private readonly queue: Pending[] = [];
   private running: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -104,7 +106,10 @@ export class ActivityCommitter {
         return;
       }
       const outcome = result.results[0];
-      if (outcome?.status === 'rejected' || outcome?.status === 'conflict') {
+      if (outcome?.status === 'applied') this.stats.applied++;
+      else if (outcome?.status === 'duplicate') this.stats.duplicate++;
+      else {
+        this.stats.refused++;
         this.deps.logger.error({ activity: next.event.id, outcome }, 'activity record refused');
       }
       this.queue.shift();
