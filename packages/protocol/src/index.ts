@@ -4,6 +4,7 @@ export const PROTOCOL_VERSION = 1;
 export * from './analytics-messages.ts';
 export * from './binary-frame.ts';
 export * from './calendar-messages.ts';
+export * from './compressed-value.ts';
 export * from './error-codes.ts';
 export * from './events.ts';
 export * from './frame.ts';
