@@ -2,16 +2,20 @@ import {
   type AuthUser,
   defaultUserFromClaims,
   type RealtimeServer,
+  type RecordSync,
   type Storage,
   TokenVerifier,
 } from '@wedsync/server';
 import type { WeddingModel } from '@wedsync/wedding';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerWeddingApi } from './http/wedding-api.ts';
 
 export interface ApiRouteOptions {
   model: WeddingModel;
   realtime: RealtimeServer;
   storage: Storage;
+  /** Lets the wedding API write (sharing, rollback) through record sync. */
+  sync?: RecordSync;
   jwtSecret?: string;
   jwksUrl?: string;
 }
@@ -50,4 +54,6 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions
       primaryTopics: model.primaryTopicsForUser(user.id),
     };
   });
+
+  registerWeddingApi(app, { ...options, authenticate });
 }

@@ -31,6 +31,7 @@ import { type AppliedListener, derivedEffects } from './derived-effects.ts';
 import { appRealtimeHooks, appRecordSyncHooks } from './derived-sync-hooks.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
+import { type JourneyService, wireJourneys } from './journey-wiring.ts';
 import { followModel, type ModelFollower } from './model-follower.ts';
 import { type NotificationService, wireNotifications } from './notification-wiring.ts';
 
@@ -42,6 +43,8 @@ export interface AppServer {
   readonly storage: Storage;
   readonly model: WeddingModel;
   readonly notifications: NotificationService;
+  /** Journeys and calendar work of this node (R8, R9). */
+  readonly journeys: JourneyService;
   /** This node's Directory follower (rights before delivery, derived events). */
   readonly follower: ModelFollower;
   /** Writes the activity records of live changes (R6.1). */
@@ -146,13 +149,24 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
     follower.start(derivedEffects({ model, realtime, sync, activity, listeners: appliedListeners, nowMs: Date.now }));
     const notifications = await wireNotifications({ config, app, realtime, sync, storage, model, logger, jwtSecret });
     cleanups.push(() => notifications.close());
+    const journeys = await wireJourneys({
+      app,
+      realtime,
+      sync,
+      storage,
+      model,
+      logger,
+      secret: jwtSecret,
+      publicUrl: () => config.PUBLIC_URL,
+    });
+    cleanups.push(() => journeys.close());
 
     registerDevLoginRoutes(app, {
       people: seedPeople,
       jwtSecret: jwtSecret ?? '',
       enabled: !config.isProduction && jwtSecret !== undefined,
     });
-    registerApiRoutes(app, { model, realtime, storage, jwtSecret, jwksUrl: config.JWKS_URL });
+    registerApiRoutes(app, { model, realtime, storage, sync, jwtSecret, jwksUrl: config.JWKS_URL });
     const webDist = resolve(config.WEB_DIST_DIR ?? 'apps/web/dist');
     if (existsSync(join(webDist, 'index.html'))) {
       await app.register(fastifyStatic, { root: webDist, wildcard: false });
@@ -171,6 +185,7 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       storage,
       model,
       notifications,
+      journeys,
       follower,
       activity,
       onApplied(listener) {
