@@ -9,6 +9,7 @@ import {
 import type { WeddingModel } from '@wedsync/wedding';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registerWeddingApi } from './http/wedding-api.ts';
+import { peopleOf } from './people-directory.ts';
 
 export interface ApiRouteOptions {
   model: WeddingModel;
@@ -52,6 +53,7 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions
       user: { ...profile, id: user.id, name: model.directory.displayName(user.id) || user.name },
       topics: model.topicsForUser(user.id),
       primaryTopics: model.primaryTopicsForUser(user.id),
+      people: peopleOf(model, user.id),
     };
   });
 

@@ -72,6 +72,25 @@ describe('demo identity on the embedded default (R1.1, R1.2)', () => {
     expect(me.topics.map((grant) => grant.topic).join(' ')).not.toMatch(/emma|james/);
   });
 
+  it("R3.3 /api/me names the people one collaborates with, never another supplier's team (R14.2)", async () => {
+    const meOf = async (email: string) => {
+      const { token } = (await (await login(email)).json()) as { token: string };
+      const me = (await (
+        await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        people: { id: string; name: string; kind: string; supplierId?: string }[];
+      };
+      return me.people;
+    };
+    const sarahSees = await meOf('sarah@lenslight.example');
+    expect(sarahSees.map((person) => person.id)).toEqual(expect.arrayContaining(['u-bob', 'u-emma', 'u-james']));
+    expect(sarahSees.every((person) => person.kind === 'couple' || person.supplierId === 'lenslight')).toBe(true);
+    const emmaSees = await meOf('emma@wedme.example');
+    expect(emmaSees.find((person) => person.id === 'u-james')?.name).toBe('James Carter');
+    expect(emmaSees.some((person) => person.supplierId === 'lenslight')).toBe(true);
+    expect(emmaSees.some((person) => person.supplierId === 'bloom')).toBe(false);
+  });
+
   it('refuses unknown people, bad bodies and missing or forged tokens with clear codes', async () => {
     expect(await (await login('nobody@example.com')).json()).toMatchObject({ error: { code: 'RECORD_NOT_FOUND' } });
     const bad = await fetch(`${server.url}/auth/dev-login`, {
