@@ -47,7 +47,7 @@ export interface RealtimeHooks {
   userFromClaims?(claims: Record<string, unknown>): AuthUser;
   /**
    * R4.3, R14.2: what others see of a member's presence. Called with the meta of every `track` (the
-   * returned meta is tracked instead, e.g. redacted) and again with the tracked meta at each presence
+   * returned meta is tracked instead, e.g. redacted) and again with the meta the client sent at each presence
    * heartbeat of this node (`presenceHeartbeatMs`). `undefined` hides the member: a track is answered
    * ok but nothing is tracked, and an already tracked member is untracked (peers get a leave), so a
    * person who switches presence off disappears within one presence heartbeat. Synchronous and cheap
