@@ -97,6 +97,18 @@ export {
   type StoreListener,
 } from './store/store-types.ts';
 export {
+  createHttpTelemetrySender,
+  type HttpTelemetrySenderOptions,
+  TelemetrySendError,
+} from './telemetry/http-telemetry-sender.ts';
+export {
+  SyncTelemetry,
+  type SyncTelemetryOptions,
+  type TelemetryClient,
+  type TelemetryOutbox,
+  type TelemetrySend,
+} from './telemetry/sync-telemetry.ts';
+export {
   type FetchLike,
   LongPollSocket,
   type LongPollSocketOptions,
