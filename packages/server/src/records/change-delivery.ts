@@ -1,5 +1,6 @@
 import { type Change, type ChangesPayload, EVENTS } from '@wedsync/protocol';
 import type { StoredChange } from '../storage/storage.ts';
+import { changeCompressor } from './change-compression.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { RecordSyncHost, SyncSession } from './record-sync-host.ts';
 import type { SubscriptionIndex } from './subscription-index.ts';
@@ -64,7 +65,8 @@ export function projectChanges(
   const projected: Change[] = [];
   for (const row of rows) {
     const change = hooks.projectChange(row, session, topic);
-    if (change) projected.push(change);
+    // Large slots compressed here, once per audience projection, before the one serialisation (R12.2).
+    if (change) projected.push(changeCompressor.compressChange(change));
   }
   return projected;
 }

@@ -6,6 +6,7 @@ import {
   type SyncJoinConfig,
 } from '@wedsync/protocol';
 import type { Storage } from '../storage/storage.ts';
+import { changeCompressor } from './change-compression.ts';
 import { projectChanges } from './change-delivery.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncSession } from './record-sync-host.ts';
@@ -121,7 +122,7 @@ export async function readSnapshot(
   const records: RecordSnapshot[] = [];
   for (const record of snapshot.records) {
     const projected = deps.hooks.projectRecord(record, session, topic);
-    if (projected) records.push(projected);
+    if (projected) records.push(changeCompressor.compressRecord(projected));
   }
   return { reason, seq: snapshot.seq, records };
 }

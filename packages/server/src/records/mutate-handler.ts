@@ -11,6 +11,7 @@ import {
 } from '@wedsync/protocol';
 import type { Actor, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
 import { storageClientId } from './client-identity.ts';
+import { inflateMutations } from './mutation-decompression.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncEventContext } from './record-sync-host.ts';
 
@@ -56,6 +57,12 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
     return;
   }
   const { clientId, mutations: raw } = envelope;
+  // Compressed slots are expanded before validation; a zip bomb refuses the whole message (R12.2).
+  const inflated = inflateMutations(raw);
+  if ('tooLarge' in inflated) {
+    ctx.reply('error', errorResponse('PAYLOAD_TOO_LARGE', inflated.tooLarge));
+    return;
+  }
   const results: (MutationResult | undefined)[] = new Array(raw.length).fill(undefined);
   const accepted: { index: number; mutation: Mutation }[] = [];
   let scope: string;
@@ -65,7 +72,12 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
     actor = await deps.hooks.actorForWrite({ session: ctx.session, topic: ctx.topic, scope });
     await Promise.all(
       raw.map(async (item, index) => {
-        const parsed = mutationSchema.safeParse(item);
+        const expanded = inflated.items[index];
+        if (!expanded || 'error' in expanded) {
+          results[index] = rejected(item, 'VALIDATION_FAILED', expanded?.error);
+          return;
+        }
+        const parsed = mutationSchema.safeParse(expanded.item);
         if (!parsed.success) {
           results[index] = rejected(item, 'VALIDATION_FAILED', describeIssues(parsed.error));
           return;
