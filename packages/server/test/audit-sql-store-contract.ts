@@ -106,9 +106,9 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
       await audit.append([
         event({ kind: 'mutation_applied', actor: `u-${t}`, tenant: scope, details: { mid: 1, v: 1, seq: first?.seq } }),
       ]);
-      const window = { fromMs: nowMs - 1, toMs: nowMs + 1, tenantOf: ({ scope: s }: { scope?: string }) => s ?? null };
-      expect(await audit.backfillApplied(window)).toBe(1);
-      expect(await audit.backfillApplied(window)).toBe(0);
+      const options = { cutoffMs: nowMs + 1, tenantOf: ({ scope: s }: { scope?: string }) => s ?? null };
+      expect(await audit.backfillApplied(options)).toBe(1);
+      expect(await audit.backfillApplied(options)).toBe(0);
       const applied = await audit.query({ tenant: scope, kinds: ['mutation_applied'] });
       expect(applied.map((entry) => [entry.actor, entry.details?.seq])).toEqual([
         [`u-${t}`, second?.seq],

@@ -130,59 +130,85 @@ export class SqlAuditStore implements AuditStore {
   }
 
   /**
-   * Writes the applied changes (mutations and rollbacks) committed in `[fromMs, toMs)` that the trail
-   * does not hold, from the sync history, under their real actor (the user behind an anonymised
-   * label). Call it with `toMs` older than any node's buffer (e.g. now − 1 min). Returns how many.
+   * Writes the applied changes (mutations and rollbacks) the trail does not hold, from the change log,
+   * under their real actor (the user behind an anonymised label), and moves a durable watermark past
+   * them so each log entry is looked at once. Only entries older than `cutoffMs` are looked at: pass a
+   * moment older than any node's unwritten buffer (e.g. now − 1 min). Nodes may run it concurrently.
+   * Run it more often than the log is pruned (LOG_RETENTION_DAYS). Returns how many were written.
    */
-  async backfillApplied(options: {
-    fromMs: number;
-    toMs: number;
-    tenantOf?: TenantResolver;
-    node?: string;
-    limit?: number;
-  }): Promise<number> {
-    const rows = await this.sql.query<{
-      c: string;
-      id: string;
-      v: number;
-      seq: unknown;
-      by: string;
-      at_ms: unknown;
-      cid: string | null;
-      mid: unknown;
-      rollback_of: number | null;
-      scope: string;
-    }>(
-      `SELECT h.c, h.id, h.v, h.seq, h.by, h.at_ms, h.cid, h.mid, h.rollback_of, r.scope
-       FROM sync_history h JOIN sync_records r ON r.c = h.c AND r.id = h.id
-       WHERE h.at_ms >= $1 AND h.at_ms < $2
-         AND NOT EXISTS (
-           SELECT 1 FROM audit_events a
-           WHERE a.kind IN ('mutation_applied', 'rollback') AND a.details ? 'seq' AND (a.details->>'seq')::bigint = h.seq)
-       ORDER BY h.seq LIMIT $3`,
-      [options.fromMs, options.toMs, options.limit ?? 10_000],
-    );
-    const events: AuditEvent[] = rows.map((row) => {
-      const actor = realActor(row.by, row.cid);
-      const rollback = row.rollback_of !== null;
-      const details: Record<string, unknown> = rollback
-        ? { to: row.rollback_of, v: row.v, seq: Number(row.seq), backfilled: true }
-        : { mid: row.mid === null ? undefined : Number(row.mid), v: row.v, seq: Number(row.seq), backfilled: true };
-      return {
-        kind: rollback ? 'rollback' : 'mutation_applied',
-        atMs: Number(row.at_ms),
-        actor,
-        node: options.node ?? 'history',
-        scope: row.scope,
-        c: row.c,
-        recordId: row.id,
-        details,
-        tenant: options.tenantOf?.({ scope: row.scope, actor }) ?? null,
-      };
-    });
-    await this.append(events);
-    return events.length;
+  async backfillApplied(options: { cutoffMs: number; tenantOf?: TenantResolver; batchSize?: number }): Promise<number> {
+    const batchSize = options.batchSize ?? 1_000;
+    let written = 0;
+    for (;;) {
+      const watermark = await this.backfillWatermark();
+      const rows = await this.sql.query<LogAuditRow>(
+        `SELECT l.seq, l.scope, l.c, l.id, l.v, l.by, l.at_ms, l.cid, l.mid, h.rollback_of,
+                EXISTS (
+                  SELECT 1 FROM audit_events a
+                  WHERE a.kind IN ('mutation_applied', 'rollback') AND a.details ? 'seq'
+                    AND (a.details->>'seq')::bigint = l.seq) AS audited
+         FROM sync_log l LEFT JOIN sync_history h ON h.c = l.c AND h.id = l.id AND h.v = l.v
+         WHERE l.seq > $1 AND l.at_ms < $2
+         ORDER BY l.seq LIMIT $3`,
+        [watermark, options.cutoffMs, batchSize],
+      );
+      const events = rows.filter((row) => !row.audited).map((row) => backfilledEvent(row, options.tenantOf));
+      await this.append(events);
+      written += events.length;
+      const last = rows.at(-1);
+      if (last) {
+        await this.sql.query('UPDATE audit_backfill SET checked_seq = GREATEST(checked_seq, $1) WHERE id = 1', [
+          Number(last.seq),
+        ]);
+      }
+      if (rows.length < batchSize) return written;
+    }
   }
+
+  /** The log is checked up to here; first use starts at the oldest retained log entry. */
+  private async backfillWatermark(): Promise<number> {
+    await this.sql.query(
+      `INSERT INTO audit_backfill (id, checked_seq)
+       SELECT 1, pruned_through FROM sync_head WHERE id = 1 ON CONFLICT (id) DO NOTHING`,
+    );
+    const rows = await this.sql.query<{ checked_seq: unknown }>('SELECT checked_seq FROM audit_backfill WHERE id = 1');
+    return Number(rows[0]?.checked_seq ?? 0);
+  }
+}
+
+interface LogAuditRow extends SqlRow {
+  seq: unknown;
+  scope: string;
+  c: string;
+  id: string;
+  v: number;
+  by: string;
+  at_ms: unknown;
+  cid: string | null;
+  mid: unknown;
+  rollback_of: number | null;
+  audited: boolean;
+}
+
+function backfilledEvent(row: LogAuditRow, tenantOf: TenantResolver | undefined): AuditEvent {
+  const actor = realActor(row.by, row.cid);
+  const seq = Number(row.seq);
+  const rollback = row.rollback_of !== null && row.rollback_of !== undefined;
+  const details: Record<string, unknown> = rollback
+    ? { to: row.rollback_of, v: row.v, seq, backfilled: true }
+    : { v: row.v, seq, backfilled: true };
+  if (!rollback && row.mid !== null) details.mid = Number(row.mid);
+  return {
+    kind: rollback ? 'rollback' : 'mutation_applied',
+    atMs: Number(row.at_ms),
+    actor,
+    node: 'log',
+    scope: row.scope,
+    c: row.c,
+    recordId: row.id,
+    details,
+    tenant: tenantOf?.({ scope: row.scope, actor }) ?? null,
+  };
 }
 
 /**

@@ -25,3 +25,8 @@ CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at_ms);
 CREATE UNIQUE INDEX IF NOT EXISTS audit_events_change_seq
   ON audit_events (((details->>'seq')::bigint))
   WHERE kind IN ('mutation_applied', 'rollback') AND details ? 'seq';
+-- How far the change log has been checked for applied changes the trail lacks (SqlAuditStore.backfillApplied).
+CREATE TABLE IF NOT EXISTS audit_backfill (
+  id smallint PRIMARY KEY CHECK (id = 1),
+  checked_seq bigint NOT NULL
+);
