@@ -23,11 +23,21 @@ const keyOf = (target: LockTarget) => `${target.c}\u0000${target.id}\u0000${targ
  * (the server sends the current locks at join), and acquires, renews and releases through the channel.
  * A lock shows as someone else's when another session holds it, even if it is the same person in
  * another tab. Call `dispose()` to stop listening; it releases what this tab holds.
+ *
+ * Ordering contract: the server announces a granted lock to the channel (this tab included) before it
+ * replies to the acquire, so while an acquire is in flight the lock counts as this tab's — otherwise the
+ * focused input would flip to read-only under the user's cursor and lose its focus (and with it the blur
+ * that releases). A release asked while the acquire is in flight is sent as soon as it is granted; an
+ * acquire asked after a release supersedes it (the latest wish wins, one request at a time per lock).
  */
 export class LockTracker {
   readonly #channel: Channel;
   readonly #locks = new Map<string, { target: LockTarget; holder: LockHolder; expiresAtMs: number | null }>();
   readonly #mine = new Set<string>();
+  /** Acquires in flight, per lock key; their locks count as mine until refused. */
+  readonly #acquiring = new Map<string, Promise<boolean>>();
+  /** The latest wish per lock key (true: hold it), so a blur during an acquire still releases. */
+  readonly #wanted = new Map<string, boolean>();
   /** Notices seen per lock key, so a late refusal never overrides a newer notice. */
   readonly #notices = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
@@ -55,7 +65,11 @@ export class LockTracker {
     const key = keyOf(target);
     const lock = this.#locks.get(key);
     if (!lock || (lock.expiresAtMs !== null && lock.expiresAtMs <= nowMs)) return null;
-    return { holder: lock.holder, expiresAtMs: lock.expiresAtMs, mine: this.#mine.has(key) };
+    return {
+      holder: lock.holder,
+      expiresAtMs: lock.expiresAtMs,
+      mine: this.#mine.has(key) || this.#acquiring.has(key),
+    };
   }
 
   subscribe(listener: () => void): () => void {
@@ -64,16 +78,33 @@ export class LockTracker {
   }
 
   /** Takes the lock; resolves false (with the holder recorded) when someone else holds it. */
-  async acquire(target: LockTarget): Promise<boolean> {
-    const noticesBefore = this.#notices.get(keyOf(target)) ?? 0;
+  acquire(target: LockTarget): Promise<boolean> {
+    const key = keyOf(target);
+    this.#wanted.set(key, true);
+    const inFlight = this.#acquiring.get(key);
+    if (inFlight) return inFlight;
+    if (this.#mine.has(key)) return Promise.resolve(true);
+    const attempt = this.#sendAcquire(target).finally(() => {
+      this.#acquiring.delete(key);
+      // Blurred while the acquire travelled: give the lock back now that it is ours.
+      if (this.#wanted.get(key) === false && this.#mine.has(key)) void this.release(target);
+      else this.#emit();
+    });
+    this.#acquiring.set(key, attempt);
+    return attempt;
+  }
+
+  async #sendAcquire(target: LockTarget): Promise<boolean> {
+    const key = keyOf(target);
+    const noticesBefore = this.#notices.get(key) ?? 0;
     try {
       const reply = (await this.#channel.push(EVENTS.lock, this.#request('acquire', target))) as LockStatePayload;
-      this.#mine.add(keyOf(target));
+      this.#mine.add(key);
       this.#apply(reply);
       return true;
     } catch (error) {
       const details = (error as { details?: Partial<LockStatePayload> }).details;
-      const superseded = (this.#notices.get(keyOf(target)) ?? 0) !== noticesBefore;
+      const superseded = (this.#notices.get(key) ?? 0) !== noticesBefore;
       if (details?.holder && !superseded) this.#apply({ ...target, ...details } as LockStatePayload);
       return false;
     }
@@ -92,8 +123,11 @@ export class LockTracker {
     }
   }
 
+  /** Gives the lock back; asked during an acquire, it is sent once the acquire is granted. */
   async release(target: LockTarget): Promise<void> {
     const key = keyOf(target);
+    this.#wanted.set(key, false);
+    if (this.#acquiring.has(key)) return;
     if (!this.#mine.delete(key)) return;
     this.#locks.delete(key);
     this.#emit();
@@ -106,6 +140,7 @@ export class LockTracker {
       const lock = this.#locks.get(key);
       if (lock) void this.release(lock.target);
     }
+    for (const key of this.#acquiring.keys()) this.#wanted.set(key, false);
     this.#listeners.clear();
   }
 
