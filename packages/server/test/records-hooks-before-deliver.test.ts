@@ -23,7 +23,7 @@ class RightsFollower {
     for (const change of await this.storage.changesSince([this.scope], this.cursor, 1_000)) {
       if (change.id === this.rightsId) {
         const title = change.ops.find((op) => op.f === F.title);
-        if (title) this.hiddenCount = new Set(String(title.v).split(',').filter(Boolean));
+        if (title?.k === 'set') this.hiddenCount = new Set(String(title.v).split(',').filter(Boolean));
       }
       this.cursor = change.seq;
     }
