@@ -90,7 +90,6 @@ export const fanOut: Scenario = {
         title: 'Highest publish rate held (p99 ≤ limit, nothing lost)',
         columns: [
           'server',
-          'round',
           'msgs/s',
           'deliveries/s',
           'vs plain ws',
