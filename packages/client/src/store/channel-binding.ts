@@ -1,4 +1,13 @@
-import { EVENTS, type MutateReply, type ResyncPayload, type SyncJoinConfig } from '@wedsync/protocol';
+import {
+  type ChangesPayload,
+  EVENTS,
+  type MutatePayload,
+  type MutateReply,
+  type ResyncPayload,
+  type SyncJoinConfig,
+} from '@wedsync/protocol';
+import { InboundQueue } from './inbound-decompression.ts';
+import { compressionCandidates, compressMutatePayload } from './outbound-compression.ts';
 import type { RecordStore } from './record-store.ts';
 
 /**
@@ -30,18 +39,36 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
   let snapshotInFlight = false;
   let bound = true;
   channel.setJoinPayloadHook(() => ({ sync: store.joinConfig(topic) }));
+  // R12.2: payloads with compressed values are decoded asynchronously but applied in arrival order.
+  const inbound = new InboundQueue({ onError: (error) => store.reportError(error) });
+  const applyChanges = (payload: ChangesPayload) => {
+    if (bound) store.applyChanges(topic, payload);
+  };
+  const applyResync = (payload: ResyncPayload) => {
+    if (bound) store.applyResync(topic, payload);
+  };
+  const undecodable = (error: unknown) => {
+    if (!bound) return;
+    store.reportError(error);
+    requestSnapshot();
+  };
   const offChanges = channel.on(EVENTS.changes, (payload) => {
-    if (bound) store.applyChanges(topic, payload as Parameters<RecordStore['applyChanges']>[1]);
+    if (bound) inbound.accept(payload as ChangesPayload, applyChanges, undecodable);
   });
   const offResync = channel.on(EVENTS.resync, (payload) => {
-    if (bound) store.applyResync(topic, payload as ResyncPayload);
+    if (bound) inbound.accept(payload as ResyncPayload, applyResync, undecodable);
   });
   const offState = channel.onState((state) => {
     if (state === 'joined') store.outbox.resume();
   });
   store.outbox.setSender(topic, {
     ready: () => bound && channel.state === 'joined',
-    send: (payload, timeoutMs) => channel.push(EVENTS.mutate, payload, { timeoutMs }) as Promise<MutateReply>,
+    send: (payload, timeoutMs) => {
+      const push = (wire: MutatePayload) => channel.push(EVENTS.mutate, wire, { timeoutMs }) as Promise<MutateReply>;
+      // R12.2: large values travel compressed; small mutations are pushed at once, with no async hop.
+      const candidates = compressionCandidates(payload);
+      return candidates.size === 0 ? push(payload) : compressMutatePayload(payload, candidates).then(push);
+    },
   });
   const requestSnapshot = () => {
     if (snapshotInFlight || !bound) return;
@@ -50,7 +77,7 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
       .push(EVENTS.snapshot, {}, { timeoutMs: options.snapshotTimeoutMs ?? 10_000 })
       .then(
         (reply) => {
-          if (bound) store.applyResync(topic, reply as ResyncPayload);
+          if (bound) inbound.accept(reply as ResyncPayload, applyResync, (error) => bound && store.reportError(error));
         },
         (error: unknown) => {
           if (bound) store.reportError(error);
