@@ -51,7 +51,7 @@ export const manyRooms: Scenario = {
     workers: 1,
     profile: false,
   },
-  quick: { 'duration-ms': 6000 },
+  quick: { clients: 2000, 'duration-ms': 5000 },
   async run(params) {
     const notes: string[] = [];
     const findings: string[] = [];
