@@ -13,10 +13,11 @@ export interface FollowEffects {
 export interface ModelFollower {
   /**
    * `RecordSyncHooks.beforeDeliver`: resolves once the Directory holds every change of the batch that
-   * rights or sharing may depend on (up to `upToSeq` for a snapshot), and lost topics were revoked.
+   * rights or sharing may depend on (up to `upToSeq` for a snapshot), and lost topics were revoked;
+   * rejects when the catch-up failed, so the engine holds the batch back (fail closed).
    */
   beforeDeliver(changes: readonly StoredChange[], upToSeq: number): Promise<void>;
-  /** A catch-up that starts after this call; resolves when its rights are applied (effects may trail). */
+  /** A catch-up that starts after this call; resolves when its rights are applied (effects may trail), also after a failure (logged). */
   catchUp(): Promise<void>;
   /** Starts the effects (they need the record sync, which needs this follower's hook); earlier results are replayed. */
   start(effects: FollowEffects): void;
@@ -69,22 +70,25 @@ export async function followModel(options: {
   };
 
   let closed = false;
-  const runCatchUp = async () => {
-    if (closed) return;
+  /** One catch-up; false when it failed (storage down), so rights may be stale. */
+  const runCatchUp = async (): Promise<boolean> => {
+    if (closed) return true;
     try {
       const result = await follower.catchUp();
       for (const loss of result.lost) for (const topic of loss.topics) await realtime.revokeUser(loss.userId, topic);
       runEffects(result);
+      return true;
     } catch (error) {
       logger.error({ err: error }, 'directory catch-up failed');
+      return false;
     }
   };
-  let inFlight: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  let queued: Promise<boolean> | undefined;
   /** A catch-up that begins after this call: the one in flight may have read the log too early. */
-  const freshCatchUp = (): Promise<void> => {
+  const freshCatchUp = (): Promise<boolean> => {
     if (!inFlight) {
-      const run: Promise<void> = runCatchUp().finally(() => {
+      const run: Promise<boolean> = runCatchUp().finally(() => {
         if (inFlight === run) inFlight = undefined;
       });
       inFlight = run;
@@ -96,13 +100,14 @@ export async function followModel(options: {
     });
     return queued;
   };
+  /** Fails closed: when the Directory could not catch up, the engine holds the delivery back. */
   const catchUpTo = async (seq: number) => {
     if (follower.cursorSeq >= seq) return;
     if (inFlight) {
       await inFlight;
       if (follower.cursorSeq >= seq) return;
     }
-    await freshCatchUp();
+    if (!(await freshCatchUp())) throw new Error(`the Directory could not catch up to seq ${seq}`);
   };
   /** Scopes the Directory follows or starts following (notifications' `user:*` scopes are not). */
   const followed = (scope: string) => {
@@ -120,7 +125,9 @@ export async function followModel(options: {
       if (changes.length > 0 && !changes.some((change) => change.seq > cursor && followed(change.scope))) return;
       await catchUpTo(upToSeq);
     },
-    catchUp: freshCatchUp,
+    async catchUp() {
+      await freshCatchUp();
+    },
     start(next) {
       effects = next;
       for (const result of waiting.splice(0)) runEffects(result);
