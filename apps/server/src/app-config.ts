@@ -35,6 +35,8 @@ const schema = z.object({
   MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(20),
   /** How long the change log keeps entries for resuming clients (R11.2). */
   LOG_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+  /** R14.1: how long the audit trail (and problem reports) are kept. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory of the built web app to serve at `/`; default apps/web/dist when it exists. */
   WEB_DIST_DIR: z.string().min(1).optional(),

@@ -24,8 +24,13 @@ import {
 } from '@wedsync/wedding';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';
+import { type AnalyticsService, createAnalyticsService } from './analytics/analytics-service.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { type AppConfig, ConfigError } from './app-config.ts';
+import { registerAuditRoutes } from './audit/audit-routes.ts';
+import { type AuditService, createAuditService } from './audit/audit-service.ts';
+import { bearerAuthenticator } from './audit/bearer-auth.ts';
 import { ActivityCommitter } from './derived-activity.ts';
 import { type AppliedListener, derivedEffects } from './derived-effects.ts';
 import { appRealtimeHooks, appRecordSyncHooks } from './derived-sync-hooks.ts';
@@ -49,6 +54,10 @@ export interface AppServer {
   readonly follower: ModelFollower;
   /** Writes the activity records of live changes (R6.1). */
   readonly activity: ActivityCommitter;
+  /** R14.1 audit trail and R15.2 problem reports. */
+  readonly audit: AuditService;
+  /** R16 client telemetry and sync analytics. */
+  readonly analytics: AnalyticsService;
   /** Called with each batch of changes this node's Directory applied, after the derived events; returns the unsubscribe. */
   onApplied(listener: AppliedListener): () => void;
   close(): Promise<void>;
@@ -59,6 +68,8 @@ export interface AppServerParts {
   /** Several app nodes on one storage (tests use one PGlite database for all). */
   storage?: SqlStorage;
   bus?: FanoutBus;
+  /** Clock of the audit and analytics services (tests pin time buckets); default Date.now. */
+  clock?: () => number;
 }
 
 /**
@@ -116,7 +127,16 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       forceCloseConnections: true,
       ...(https ? { https } : {}),
     }) as unknown as FastifyInstance;
+    const audit = await createAuditService({
+      sql: storage.sql,
+      directory: model.directory,
+      retentionDays: config.AUDIT_RETENTION_DAYS,
+      nowMs: parts.clock,
+      onError: (error, context) => logger.error({ err: error }, context),
+    });
+    cleanups.push(() => audit.close());
     const realtime = await createRealtimeServer({
+      audit: audit.trail,
       app,
       jwtSecret,
       jwksUrl: config.JWKS_URL,
@@ -137,6 +157,7 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       schemas: weddingSchemas,
       hooks: appRecordSyncHooks(model, follower, withUserTopicSync(model.recordSyncHooks(), storage)),
       retentionMs: config.LOG_RETENTION_DAYS * 86_400_000,
+      audit: audit.trail,
     });
     cleanups.push(() => sync.close());
     // Derived data of live changes (issue 4 items 3–5): rescoping, propagation, re-projection, activity.
@@ -167,6 +188,18 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       enabled: !config.isProduction && jwtSecret !== undefined,
     });
     registerApiRoutes(app, { model, realtime, storage, sync, jwtSecret, jwksUrl: config.JWKS_URL });
+    const analytics = await createAnalyticsService({
+      sql: storage.sql,
+      realtime,
+      directory: model.directory,
+      tenantOf: audit.tenantOf,
+      nowMs: parts.clock,
+      onError: (error, context) => logger.error({ err: error }, context),
+    });
+    cleanups.push(() => analytics.close());
+    const authenticate = bearerAuthenticator({ jwtSecret, jwksUrl: config.JWKS_URL });
+    registerAuditRoutes(app, { audit, authenticate, nowMs: parts.clock });
+    registerAnalyticsRoutes(app, { analytics, authenticate, nowMs: parts.clock });
     const webDist = resolve(config.WEB_DIST_DIR ?? 'apps/web/dist');
     if (existsSync(join(webDist, 'index.html'))) {
       await app.register(fastifyStatic, { root: webDist, wildcard: false });
@@ -188,6 +221,8 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       journeys,
       follower,
       activity,
+      audit,
+      analytics,
       onApplied(listener) {
         appliedListeners.add(listener);
         return () => appliedListeners.delete(listener);
