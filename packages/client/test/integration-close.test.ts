@@ -39,7 +39,8 @@ describe('against the real server: close() leaves no handles (R1.3, "leaked conn
     await serverSideGone;
     const after = resources();
     expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
-    expect(after.Timeout ?? 0).toBe(before.Timeout ?? 0);
+    // At most as many timers as before: server-side timers of other work may have fired meanwhile.
+    expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
     expect(server.stats()).toMatchObject({ sessions: 0, memberships: 0 });
   });
 
