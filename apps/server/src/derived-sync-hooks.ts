@@ -43,12 +43,12 @@ export function appRecordSyncHooks<H extends RecordSyncHooks>(
     ...base,
     projectChange(change, session, topic) {
       const projected = base.projectChange ? base.projectChange(change, session, topic) : change;
-      if (!projected || projected.c !== 'activity' || !isCouple(session, topic)) return projected;
+      if (projected?.c !== 'activity' || !isCouple(session, topic)) return projected;
       return { ...projected, ops: projected.ops.map(redactActorOp) } as Change;
     },
     projectRecord(record, session, topic) {
       const projected = base.projectRecord ? base.projectRecord(record, session, topic) : record;
-      if (!projected || projected.c !== 'activity' || !isCouple(session, topic)) return projected;
+      if (projected?.c !== 'activity' || !isCouple(session, topic)) return projected;
       const actor = projected.fields[ACTIVITY_ACTOR_KEY];
       if (typeof actor !== 'string' || !decodeActor(actor).anonymous) return projected;
       return { ...projected, fields: { ...projected.fields, [ACTIVITY_ACTOR_KEY]: ANONYMOUS_ACTOR } } as RecordSnapshot;
