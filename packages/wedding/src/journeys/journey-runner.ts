@@ -17,8 +17,15 @@ import {
   STEP_MID,
   waitMs,
 } from './journey-plan.ts';
-import type { RunTurn } from './journey-scheduler.ts';
 import { type RecordWriter, writeOne } from './record-writer.ts';
+
+/** What one run's turn did (for tests and logs). */
+export interface RunTurn {
+  runId: string;
+  outcome: 'rescheduled' | 'done' | 'failed' | 'cancelled' | 'lost_claim';
+  dueAtMs?: number;
+  actions: string[];
+}
 
 export interface JourneyRunnerOptions {
   store: DueWorkStore;

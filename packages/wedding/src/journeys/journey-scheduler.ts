@@ -3,8 +3,10 @@ import type { AppliedChange } from '../directory/record-index.ts';
 import { type DueWork, DueWorkStore, type WorkClaim, type WorkSql } from './due-work-store.ts';
 import type { JourneyMailer } from './journey-mailer.ts';
 import { readRunState } from './journey-plan.ts';
-import { JourneyRunner } from './journey-runner.ts';
+import { JourneyRunner, type RunTurn } from './journey-runner.ts';
 import type { RecordWriter } from './record-writer.ts';
+
+export type { RunTurn };
 
 export interface JourneySchedulerOptions {
   sql: WorkSql;
@@ -30,14 +32,6 @@ export interface JourneySchedulerOptions {
   pollIntervalMs?: number;
   trackingPixelUrl?: (runId: string, moduleId: string) => string | undefined;
   onError?: (error: unknown, context: string) => void;
-}
-
-/** What one run's turn did (for tests and logs). */
-export interface RunTurn {
-  runId: string;
-  outcome: 'rescheduled' | 'done' | 'failed' | 'cancelled' | 'lost_claim';
-  dueAtMs?: number;
-  actions: string[];
 }
 
 /**
