@@ -11,7 +11,7 @@ export interface NotificationsState {
  * The bell's list. Local state for now: the notifications collection of the record store (synced read
  * state across devices, R5.3) replaces it once the store lands.
  */
-export function useNotifications(): NotificationsState {
+export function useNotifications(_user?: { id: string }): NotificationsState {
   const [notifications, setNotifications] = useState<NotificationEntry[]>([]);
   const markRead = useCallback(
     (id: string, read: boolean) =>
