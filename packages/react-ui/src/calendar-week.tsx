@@ -19,6 +19,15 @@ export interface CalendarEvent extends TimedEvent {
   remoteDrag?: { startMs: number; endMs: number; byName: string } | null;
 }
 
+/** A double-booking warning computed by the caller (e.g. per attendee, with the server's busy times). */
+export interface CalendarConflictNotice {
+  key: string;
+  /** Events of this week to mark as double booked. */
+  eventIds: readonly string[];
+  /** The warning's sentence, e.g. "Sarah Bennett is double booked: “Tasting” overlaps “Call” (10:00)". */
+  text: string;
+}
+
 export interface CalendarWeekProps {
   /** Local midnight of the Monday to show. */
   weekStartMs: number;
@@ -33,6 +42,11 @@ export interface CalendarWeekProps {
   /** A finished move (drop, or Alt+arrow keys). */
   onMove?: (eventId: string, startMs: number, endMs: number) => void;
   onSelect?: (event: CalendarEvent) => void;
+  /**
+   * Double bookings as the caller knows them (R9.2). Without it, any two overlapping live events count
+   * as one — right for a single person's calendar, too eager for a team's (different attendees).
+   */
+  conflicts?: readonly CalendarConflictNotice[];
 }
 
 const HOUR_PX = 48;
@@ -47,8 +61,17 @@ export function CalendarWeek(props: CalendarWeekProps) {
   const { weekStartMs, events, firstHour = 7, lastHour = 21, slotMinutes = 30 } = props;
   const gridRef = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ id: string; startMs: number; endMs: number; grabOffsetMin: number } | null>(null);
-  const doubleBookings = useMemo(() => findDoubleBookings(events), [events]);
-  const conflicted = useMemo(() => new Set(doubleBookings.flatMap(([a, b]) => [a.id, b.id])), [doubleBookings]);
+  const notices = useMemo<readonly CalendarConflictNotice[]>(
+    () =>
+      props.conflicts ??
+      findDoubleBookings(events).map(([a, b]) => ({
+        key: `${a.id}-${b.id}`,
+        eventIds: [a.id, b.id],
+        text: `Double booking: “${a.title}” overlaps “${b.title}” (${formatClockTime(b.startMs)})`,
+      })),
+    [events, props.conflicts],
+  );
+  const conflicted = useMemo(() => new Set(notices.flatMap((notice) => notice.eventIds)), [notices]);
   const heightPx = (lastHour - firstHour) * HOUR_PX;
 
   const positionOf = (startMs: number, endMs: number) => {
@@ -84,12 +107,11 @@ export function CalendarWeek(props: CalendarWeekProps) {
 
   return (
     <section className="ws-calendar" aria-label="Week calendar">
-      {doubleBookings.length > 0 ? (
+      {notices.length > 0 ? (
         <div role="alert" className="ws-calendar__warning">
-          {doubleBookings.map(([a, b]) => (
-            <p key={`${a.id}-${b.id}`}>
-              <span aria-hidden="true">⚠</span> Double booking: “{a.title}” overlaps “{b.title}” (
-              {formatClockTime(b.startMs)})
+          {notices.map((notice) => (
+            <p key={notice.key}>
+              <span aria-hidden="true">⚠</span> {notice.text}
             </p>
           ))}
         </div>

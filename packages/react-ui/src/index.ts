@@ -4,7 +4,12 @@
 export { ActivityFeed, type ActivityFeedProps, type ActivityItem } from './activity-feed.tsx';
 export { AnimatedMetric, type AnimatedMetricProps } from './animated-metric.tsx';
 export { findDoubleBookings, startOfWeekMs } from './calendar/week-geometry.ts';
-export { type CalendarEvent, CalendarWeek, type CalendarWeekProps } from './calendar-week.tsx';
+export {
+  type CalendarConflictNotice,
+  type CalendarEvent,
+  CalendarWeek,
+  type CalendarWeekProps,
+} from './calendar-week.tsx';
 export {
   type ClientActivity,
   ClientList,

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { CoupleApp } from '../couple/couple-app.tsx';
 import { GalleryPage } from '../gallery/gallery-page.tsx';
 import { LoginScreen } from '../login/login-screen.tsx';
+import { DeviceSyncProvider } from '../mobile/device-sync-provider.tsx';
 import { useLocation } from '../routing/use-location.ts';
 import { loadSession, type StoredSession, saveSession } from '../session/session-storage.ts';
 import { useSessionClient } from '../session/use-session-client.ts';
@@ -70,7 +71,9 @@ function LiveApp({ session, path, navigate, onLogout }: LiveAppProps) {
   return (
     <RealtimeProvider client={live.client}>
       <RecordStoreProvider store={live.store}>
-        {session.user.kind === 'couple' ? <CoupleApp {...props} /> : <SupplierApp {...props} />}
+        <DeviceSyncProvider client={live.client} store={live.store}>
+          {session.user.kind === 'couple' ? <CoupleApp {...props} /> : <SupplierApp {...props} />}
+        </DeviceSyncProvider>
       </RecordStoreProvider>
     </RealtimeProvider>
   );

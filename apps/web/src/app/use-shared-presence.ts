@@ -1,6 +1,7 @@
 import { type PresencePeer, useChannel, useIdle, usePresence } from '@wedsync/react';
 import type { PresencePerson } from '@wedsync/react-ui';
 import { useMemo } from 'react';
+import { useDeviceSyncState } from '../mobile/device-sync-provider.tsx';
 import type { SessionUser } from '../session/session-api.ts';
 
 /**
@@ -13,14 +14,16 @@ export function useSharedPresence(
   where: { location: string; activity?: string },
   visible = true,
 ): PresencePerson[] {
+  // This device's "Show others when I am here" setting (R13.2, R14.2) can hide me everywhere.
+  const shown = visible && (useDeviceSyncState()?.preferences.sharePresence ?? true);
   const { channel } = useChannel(topic, { presence: { key: user.id } });
   const status = useIdle();
   const meta = useMemo(
     () =>
-      visible
+      shown
         ? { name: user.name, status, location: where.location, ...(where.activity ? { activity: where.activity } : {}) }
         : null,
-    [visible, user.name, status, where.location, where.activity],
+    [shown, user.name, status, where.location, where.activity],
   );
   const peers = usePresence(channel, meta);
   return useMemo(() => peers.map(toPerson), [peers]);
