@@ -36,6 +36,7 @@ import { type AppliedListener, derivedEffects } from './derived-effects.ts';
 import { appRealtimeHooks, appRecordSyncHooks } from './derived-sync-hooks.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
+import { createJourneySmtpMailer } from './journey-smtp-mailer.ts';
 import { type JourneyService, wireJourneys } from './journey-wiring.ts';
 import { followModel, type ModelFollower } from './model-follower.ts';
 import { type NotificationService, wireNotifications } from './notification-wiring.ts';
@@ -170,6 +171,10 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
     follower.start(derivedEffects({ model, realtime, sync, activity, listeners: appliedListeners, nowMs: Date.now }));
     const notifications = await wireNotifications({ config, app, realtime, sync, storage, model, logger, jwtSecret });
     cleanups.push(() => notifications.close());
+    const journeyMailer = config.SMTP_URL
+      ? createJourneySmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM })
+      : undefined;
+    if (journeyMailer) cleanups.push(() => journeyMailer.close());
     const journeys = await wireJourneys({
       app,
       realtime,
@@ -179,6 +184,7 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       logger,
       secret: jwtSecret,
       publicUrl: () => config.PUBLIC_URL,
+      mailer: journeyMailer,
     });
     cleanups.push(() => journeys.close());
 
