@@ -3,6 +3,7 @@ import { topicIds } from '../app/topic-ids.ts';
 import { useNotifications } from '../app/use-notifications.ts';
 import { useSharedPresence } from '../app/use-shared-presence.ts';
 import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
+import { SearchPage } from '../search/search-page.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
 import { CalendarPage } from './calendar-page.tsx';
@@ -21,6 +22,7 @@ const NAV: readonly NavItem[] = [
   { path: '/supplier/journeys', label: 'Journeys' },
   { path: '/supplier/calendar', label: 'Calendar' },
   { path: '/supplier/team', label: 'Team' },
+  { path: '/supplier/search', label: 'Search' },
   { path: '/supplier/sync', label: 'Sync' },
 ];
 
@@ -64,6 +66,8 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
         <CalendarPage />
       ) : page?.path === '/supplier/journeys' ? (
         <JourneysPage />
+      ) : page?.path === '/supplier/search' ? (
+        <SearchPage token={session.token} onOpen={(hit) => hit.weddingId && openClient(hit.weddingId)} />
       ) : page?.path === '/supplier/sync' ? (
         <SyncPage connectionLog={live.connectionLog} />
       ) : clientId ? (
