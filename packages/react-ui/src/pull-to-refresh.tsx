@@ -44,7 +44,9 @@ export function PullToRefresh({ onRefresh, thresholdPx = 64, children }: PullToR
       ref={containerRef}
       className="ws-ptr"
       onTouchStart={(event) => {
-        if (phase === 'refreshing' || (containerRef.current?.scrollTop ?? 0) > 0) return;
+        // Only from the very top: of this container and of the page (the document usually scrolls, not us).
+        const pageScrollY = typeof window === 'undefined' ? 0 : window.scrollY;
+        if (phase === 'refreshing' || (containerRef.current?.scrollTop ?? 0) > 0 || pageScrollY > 0) return;
         startY.current = event.touches[0]?.clientY ?? null;
       }}
       onTouchMove={(event) => {

@@ -9,13 +9,13 @@ import {
   OfflineBanner,
   PresenceAvatars,
   type PresencePerson,
+  PullToRefresh,
   ReloginPrompt,
   ReportProblem,
-  type SyncSettings,
-  SyncSettingsPanel,
 } from '@wedsync/react-ui';
 import { type ReactNode, useState } from 'react';
 import type { ConnectionLogEntry } from '../diagnostics/connection-log.ts';
+import { useMobileSync } from '../mobile/use-mobile-sync.tsx';
 import type { SessionUser } from '../session/session-api.ts';
 import { MOBILE_QUERY, useMediaQuery } from './use-media-query.ts';
 import { useSyncOverview } from './use-sync-overview.ts';
@@ -42,16 +42,10 @@ export interface DashboardShellProps {
   children: ReactNode;
 }
 
-const DEFAULT_SETTINGS: SyncSettings = {
-  cellularMode: 'full',
-  dataSaver: false,
-  pauseOnLowBattery: true,
-  sharePresence: true,
-};
-
 /**
  * The chrome of every dashboard: brand, navigation, presence, notification bell and the connection
- * indicator top-right (R1.6); the offline banner (R11.1); the mobile top bar at phone widths (R13.2);
+ * indicator top-right (R1.6); the offline banner (R11.1); at phone widths the mobile top bar with data
+ * usage, pull-to-refresh and the sync settings sheet (R13.2);
  * re-login on auth failure (R15.1) and "Report problem" (R15.2).
  */
 export function DashboardShell(props: DashboardShellProps) {
@@ -60,7 +54,7 @@ export function DashboardShell(props: DashboardShellProps) {
   const sync = useSyncOverview();
   const mobile = useMediaQuery(MOBILE_QUERY);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [settings, setSettings] = useState(DEFAULT_SETTINGS);
+  const mobileSync = useMobileSync();
   const { status } = sync;
   const authFailed = status.state === 'error' && status.reason !== null && isTokenCode(status.reason);
 
@@ -109,6 +103,8 @@ export function DashboardShell(props: DashboardShellProps) {
           attempt={status.attempt}
           lastSyncedAtMs={sync.lastSyncedAtMs}
           queuedChanges={sync.queuedChanges}
+          dataUsageBytes={mobileSync.dataUsageBytes}
+          dataUsageWarnBytes={mobileSync.dataUsageWarnBytes}
           onOpenSyncSettings={() => setSettingsOpen((open) => !open)}
           onReconnect={() => client.reconnect()}
         />
@@ -153,11 +149,11 @@ export function DashboardShell(props: DashboardShellProps) {
       />
       {mobile && settingsOpen ? (
         <div className="shell__sheet">
-          <SyncSettingsPanel settings={settings} onChange={setSettings} onClose={() => setSettingsOpen(false)} />
+          {mobileSync.sheet({ lastSyncedAtMs: sync.lastSyncedAtMs, onClose: () => setSettingsOpen(false) })}
         </div>
       ) : null}
       <main id="main" className="shell__main" tabIndex={-1}>
-        {props.children}
+        {mobile ? <PullToRefresh onRefresh={mobileSync.refresh}>{props.children}</PullToRefresh> : props.children}
       </main>
       {mobile ? (
         <nav className="shell__tabbar" aria-label="Main">
