@@ -69,8 +69,9 @@ rpc.serve({
     needSync().mutate(request),
   syncCollect: (params: { reset: boolean }) => needSync().collect(params.reset),
   syncLastSeqs: () => needFleet().connections.map((connection) => connection.lastSeq ?? -1),
-  armReconnect: (params: { jitterMs: number }) => needSync().armReconnect(params),
-  setTargets: (params: { headByRoom: Record<string, number>; killedAtUs: number }) => needSync().setTargets(params),
+  armReconnect: (params: { jitterMs: number; hold: boolean }) => needSync().armReconnect(params),
+  releaseReconnect: () => needSync().releaseReconnect(),
+  setTargets: (params: { headByRoom: Record<string, number>; startUs: number }) => needSync().setTargets(params),
   awaitCaughtUp: (params: { timeoutMs: number }) => needSync().awaitCaughtUp(params),
   churnStart(params: { churnersPerRoom: number }) {
     churn = new PresenceChurnDriver(needFleet(), params.churnersPerRoom);

@@ -51,7 +51,11 @@ export class SyncDriver {
   private jitterMs = 0;
   private readonly rejoined = new Set<BenchConnection>();
   private targets = new Map<number, number>();
-  private killedAtUs = 0;
+  /** Where caught-up latencies count from (kill time, or release time when held). */
+  private startUs = 0;
+  private holding = false;
+  private readonly held: BenchConnection[] = [];
+  private readonly reconnecting = new Set<BenchConnection>();
   private readonly caughtUp = new Set<BenchConnection>();
   private readonly caughtUpLatency: Histogram = newHistogram();
   private lastCaughtUpUs = 0;
@@ -180,9 +184,17 @@ export class SyncDriver {
 
   // ---- reconnect storm ----
 
-  armReconnect(options: { jitterMs: number }): void {
+  /**
+   * From now on a closed client reconnects and resumes from its last seq. With `hold`, closed
+   * clients wait for `releaseReconnect` (so a write burst can commit first and the storm measures
+   * only the resume path).
+   */
+  armReconnect(options: { jitterMs: number; hold: boolean }): void {
     this.autoReconnect = true;
     this.jitterMs = options.jitterMs;
+    this.holding = options.hold;
+    this.held.length = 0;
+    this.startUs = 0;
     this.rejoined.clear();
     this.caughtUp.clear();
     this.caughtUpLatency.reset();
@@ -192,27 +204,46 @@ export class SyncDriver {
     this.reconnectFailures = 0;
   }
 
+  /** Lets the held clients reconnect (all at once, or spread over `jitterMs`); returns when (µs) and how many. */
+  releaseReconnect(): { releasedAtUs: number; released: number } {
+    this.holding = false;
+    this.startUs = nowUs();
+    const released = this.held.splice(0);
+    for (const connection of released) this.reconnect(connection);
+    return { releasedAtUs: this.startUs, released: released.length };
+  }
+
   private onClose(connection: BenchConnection): void {
-    if (!this.autoReconnect) return;
+    if (!this.autoReconnect || this.reconnecting.has(connection)) return;
+    if (this.holding) this.held.push(connection);
+    else this.reconnect(connection);
+  }
+
+  private reconnect(connection: BenchConnection): void {
+    this.reconnecting.add(connection);
     const attempt = (tries: number) => {
       this.reconnects++;
       this.fleet
         .connectAndSetup(connection, 60_000)
         .then(() => {
+          this.reconnecting.delete(connection);
           this.rejoined.add(connection);
           this.checkCaughtUp(connection);
         })
         .catch((error: unknown) => {
           this.reconnectFailures++;
           if (this.errors.length < 5) this.errors.push(error instanceof Error ? error.message : String(error));
+          connection.kill();
           if (tries < 20) setTimeout(() => attempt(tries + 1), 100 + Math.random() * 400 * tries);
+          else this.reconnecting.delete(connection);
         });
     };
     setTimeout(() => attempt(1), Math.random() * this.jitterMs);
   }
 
-  setTargets(params: { headByRoom: Record<string, number>; killedAtUs: number }): void {
-    this.killedAtUs = params.killedAtUs;
+  /** The head seq per room each client must reach; latencies count from `startUs` (the kill, or the release when held). */
+  setTargets(params: { headByRoom: Record<string, number>; startUs: number }): void {
+    if (!this.holding && this.startUs === 0) this.startUs = params.startUs;
     this.targets = new Map(Object.entries(params.headByRoom).map(([room, seq]) => [Number(room), seq]));
     for (const connection of this.fleet.connections) this.checkCaughtUp(connection);
   }
@@ -224,7 +255,7 @@ export class SyncDriver {
     const now = nowUs();
     this.caughtUp.add(connection);
     this.lastCaughtUpUs = Math.max(this.lastCaughtUpUs, now);
-    recordUs(this.caughtUpLatency, now - this.killedAtUs);
+    recordUs(this.caughtUpLatency, now - this.startUs);
     if (this.caughtUp.size === this.fleet.connections.length) this.allCaughtUp?.();
   }
 
