@@ -10,6 +10,7 @@ import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
 import { NotesPage } from '../notes/notes-page.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
+import { ConflictResolver } from '../wedding/conflict-resolver.tsx';
 import { supplierChoices, useNameOf } from './known-people.ts';
 import { WeddingDetails } from './wedding-details.tsx';
 
@@ -76,7 +77,7 @@ export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleApp
       <div className="page">
         <h1 className="page__title">{page?.label ?? 'Our wedding'}</h1>
         <div className="card">
-          <WeddingDetails weddingId={weddingId} me={me} people={people} editable />
+          <WeddingDetails weddingId={weddingId} me={me} people={people} editable nameOf={nameOf} />
         </div>
       </div>
     );
@@ -98,6 +99,7 @@ export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleApp
       connectionLog={live.connectionLog}
     >
       {content}
+      <ConflictResolver nameOf={nameOf} />
     </DashboardShell>
   );
 }
