@@ -101,9 +101,9 @@ export class WeddingModel {
     return projectHistoryEntry(this.directory, record, entry, audience, topic);
   }
 
-  /** Records to re-send, freshly projected, after a sharing change (R14.2 live). */
+  /** Records to re-send, freshly projected, after a sharing or form-binding change (R14.2 live). */
   reprojections(applied: AppliedChange): Reprojection[] {
-    return sharingReprojections(applied);
+    return sharingReprojections(applied, this.directory);
   }
 
   // Derived events (R3.1, R3.2, R6.1)

@@ -14,6 +14,7 @@ import { namedFields } from '../directory/record-index.ts';
 import { type Audience, parseScope, type RecordRef } from '../rights/audience.ts';
 import { topicIncludes } from '../rights/topic-contents.ts';
 import { audienceSees } from '../rights/visibility.ts';
+import { hidesBoundAnswer } from './bound-answers.ts';
 
 /** What a couple sees as `by` of an anonymous edit (R14.2); clients show "A team member". */
 export const ANONYMOUS_ACTOR = 'anonymous';
@@ -23,7 +24,8 @@ const WEDDING_CORE_FIELD_IDS = new Map(CORE_FIELDS.map((field) => [fieldIdOf('we
 /**
  * Per-audience projection (DESIGN §3, R14.2). One committed change, record or history entry is
  * turned into what one audience may see: nothing of a record it may not see, no core field the
- * couple did not share with that supplier, and "anonymous" as the actor of an anonymous edit for the
+ * couple did not share with that supplier — neither on the wedding nor as the answer to a form field
+ * bound to it (`hidesBoundAnswer`) — and "anonymous" as the actor of an anonymous edit for the
  * couple. Returns undefined when nothing is left to send.
  *
  * The Directory must already hold the record (apply changes before projecting them); a change of a
@@ -38,7 +40,7 @@ export function projectChange(
   const parsed = asTopic(topic);
   if (!parsed) return undefined;
   const record = recordOf(directory, change);
-  if (!topicIncludes(directory, parsed, record) || !audienceSees(directory, audience, record)) return undefined;
+  if (!visibleRecord(directory, audience, parsed, record)) return undefined;
   const ops = visibleOps(directory, audience, record, change.ops);
   if (ops.length === 0 && change.ops.length > 0 && !change.del) return undefined;
   const { scope: _scope, ...wire } = change;
@@ -66,7 +68,7 @@ export function projectRecord(
     scope: record.scope,
     fields: namedFields(record.c, record.fields),
   };
-  if (!topicIncludes(directory, parsed, ref) || !audienceSees(directory, audience, ref)) return undefined;
+  if (!visibleRecord(directory, audience, parsed, ref)) return undefined;
   const hidden = hiddenFieldIds(directory, audience, ref);
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record.fields)) if (!hidden.has(Number(key))) fields[key] = value;
@@ -120,6 +122,15 @@ export function hiddenFieldIds(directory: Directory, audience: Audience, record:
     if (!directory.isShared(scope.id, audience.supplierId, field)) hidden.add(fieldId);
   }
   return hidden;
+}
+
+/** The whole record: on the topic, seen by the audience, and not an answer showing an unshared core field. */
+function visibleRecord(directory: Directory, audience: Audience, topic: Topic, record: RecordRef): boolean {
+  return (
+    topicIncludes(directory, topic, record) &&
+    audienceSees(directory, audience, record) &&
+    !hidesBoundAnswer(directory, audience, record)
+  );
 }
 
 function visibleOps(directory: Directory, audience: Audience, record: RecordRef, ops: FieldOp[]): FieldOp[] {
