@@ -16,10 +16,77 @@
  *     body: JSON.stringify(subscription),
  *   });
  * On logout: `DELETE /api/notifications/push/subscriptions` with `{ endpoint }`, then `subscription.unsubscribe()`.
+ *
+ * The same worker keeps the app shell for offline use (R11.1: a page reload while offline still opens
+ * the app, with its queued changes from localStorage): at install it caches index.html and the
+ * assets it names; pages are network-first (the cached shell when offline), hashed assets cache-first.
+ * The API, auth and the socket are never cached.
  */
 
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+const SHELL_CACHE = 'wedsync-shell-v1';
+
+async function cacheShell() {
+  const cache = await caches.open(SHELL_CACHE);
+  const response = await fetch('/index.html', { cache: 'no-store' });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  await cache.put('/index.html', response);
+  const assets = [...new Set(html.match(/\/assets\/[^"'\s)]+/g) || [])];
+  await Promise.all(assets.map((asset) => cache.add(asset).catch(() => undefined)));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    cacheShell()
+      .catch(() => undefined)
+      .then(() => self.skipWaiting()),
+  );
+});
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== SHELL_CACHE).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (/^\/(api|auth|socket|metrics)(\/|$)/.test(url.pathname)) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(SHELL_CACHE).then((cache) => cache.put('/index.html', copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match('/index.html').then((cached) => cached || Response.error())),
+    );
+    return;
+  }
+  if (url.pathname.startsWith('/assets/')) {
+    event.respondWith(
+      caches.match(request).then(
+        (cached) =>
+          cached ||
+          fetch(request).then((response) => {
+            if (response.ok) {
+              const copy = response.clone();
+              caches.open(SHELL_CACHE).then((cache) => cache.put(request, copy));
+            }
+            return response;
+          }),
+      ),
+    );
+  }
+});
 
 self.addEventListener('push', (event) => {
   let toast;

@@ -12,6 +12,7 @@ import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
 import { ConflictResolver } from '../wedding/conflict-resolver.tsx';
 import { supplierChoices, useNameOf } from './known-people.ts';
+import { useRememberedWeddingId } from './remembered-wedding.ts';
 import { WeddingDetails } from './wedding-details.tsx';
 
 const NAV: readonly NavItem[] = [
@@ -33,8 +34,8 @@ export interface CoupleAppProps {
 /** WedMe, the couple's app (R3, R4), inside the shared shell. */
 export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleAppProps) {
   const ids = useMemo(() => topicIds(live.me?.topics.map((grant) => grant.topic) ?? []), [live.me]);
-  const weddingId = ids.weddingIds[0] ?? null;
   const me = session.user;
+  const weddingId = useRememberedWeddingId(me.id, ids.weddingIds[0] ?? null);
   // The wedding stays bound for the whole session (before any presence hook joins it), so whatever
   // was queued offline travels as soon as the link is back, whichever page is open (R11.2).
   useSyncedChannel(weddingId ? `wedding:${weddingId}` : null, { presence: { key: me.id } });
