@@ -2,7 +2,8 @@
  * Benchmark runner (issue 9). `npm run bench -- <scenario> [--param value …]` runs one scenario with
  * its full-size defaults; `npm run bench:all [-- --param value …]` runs every scenario with small
  * defaults (a few minutes in total). Each run writes bench/results/<scenario>.md and .json.
- * `npm run bench -- --help` lists scenarios and parameters.
+ * `npm run bench -- --help` lists scenarios and parameters; `--tag name` writes
+ * `<scenario>.<name>.md/.json` (to keep a variant next to the default run).
  */
 import { machineInfo } from './report/machine-info.ts';
 import { type ScenarioReport, writeReport } from './report/scenario-report.ts';
@@ -83,7 +84,7 @@ async function runScenario(
     params: values,
     ...outcome,
   };
-  const { markdown } = writeReport(report);
+  const { markdown } = writeReport(report, tag);
   for (const line of report.findings) console.log(`  ${line}`);
   console.log(`  → ${markdown}`);
   return report;
@@ -94,6 +95,9 @@ const commandLine = (args: string[]) => `npm run bench -- ${args.join(' ')}`;
 const { positional, options } = parseArgs(process.argv.slice(2));
 const all = options.all === true;
 delete options.all;
+/** `--tag name`: write the reports as `<scenario>.<name>.md/.json` instead of replacing the plain ones. */
+const tag = typeof options.tag === 'string' ? options.tag : undefined;
+delete options.tag;
 if (options.help || (!all && positional.length === 0)) {
   help();
   process.exit(options.help ? 0 : 1);
@@ -113,7 +117,9 @@ for (const scenario of chosen) {
     value === true ? [`--${key}`] : [`--${key}`, String(value)],
   );
   try {
-    reports.push(await runScenario(scenario, values, commandLine([scenario.name, ...explicit])));
+    reports.push(
+      await runScenario(scenario, values, commandLine([scenario.name, ...explicit, ...(tag ? ['--tag', tag] : [])])),
+    );
   } catch (error) {
     failed = true;
     console.error(`✖ ${scenario.name} failed:`, error);

@@ -30,10 +30,12 @@ export interface ScenarioReport {
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
-export function writeReport(report: ScenarioReport): { json: string; markdown: string } {
+/** Writes `<scenario>[.<tag>].json` and `.md` under bench/results/ (a tag keeps variants apart, e.g. `postgres`). */
+export function writeReport(report: ScenarioReport, tag?: string): { json: string; markdown: string } {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const json = `${RESULTS_DIR}${report.scenario}.json`;
-  const markdown = `${RESULTS_DIR}${report.scenario}.md`;
+  const base = `${RESULTS_DIR}${report.scenario}${tag ? `.${tag.replace(/[^A-Za-z0-9_-]/g, '_')}` : ''}`;
+  const json = `${base}.json`;
+  const markdown = `${base}.md`;
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(markdown, renderMarkdown(report));
   return { json, markdown };
