@@ -90,7 +90,9 @@ async function runScenario(
   return report;
 }
 
-const commandLine = (args: string[]) => `npm run bench -- ${args.join(' ')}`;
+/** The command that reproduces a run (with DATABASE_URL when PostgreSQL was part of it). */
+const commandLine = (args: string[]) =>
+  `${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}npm run bench -- ${args.join(' ')}`;
 
 const { positional, options } = parseArgs(process.argv.slice(2));
 const all = options.all === true;
