@@ -63,9 +63,8 @@ export function doubleBookingNotices(
   const byId = new Map(live.map((entry) => [entry.meeting.id, entry]));
   const pairs = new Map<string, { first: string; second: string; people: Set<string>; startMs: number }>();
   const addPair = (aId: string, bId: string, userId: string, startMs: number) => {
-    const [first, second] = aId < bId ? [aId, bId] : [bId, aId];
-    const key = `${first}|${second}`;
-    const pair = pairs.get(key) ?? { first, second, people: new Set<string>(), startMs };
+    const key = aId < bId ? `${aId}|${bId}` : `${bId}|${aId}`;
+    const pair = pairs.get(key) ?? { first: aId, second: bId, people: new Set<string>(), startMs };
     pair.people.add(userId);
     pair.startMs = Math.min(pair.startMs, startMs);
     pairs.set(key, pair);
@@ -98,8 +97,13 @@ export function doubleBookingNotices(
     }
   }
   for (const [key, pair] of pairs) {
-    const a = byId.get(pair.first);
-    const b = byId.get(pair.second);
+    const found = [byId.get(pair.first), byId.get(pair.second)];
+    // The earlier meeting is named first (then by title), whichever side reported the pair.
+    const [a, b] = found.sort(
+      (x, y) =>
+        (x?.startMs ?? 0) - (y?.startMs ?? 0) ||
+        String(x?.meeting.fields.title ?? '').localeCompare(String(y?.meeting.fields.title ?? '')),
+    );
     if (!a || !b) continue;
     const names = [...pair.people].map(nameOf).sort().join(', ');
     notices.unshift({

@@ -10,6 +10,7 @@ import { recordTopic } from './record-topic.ts';
 import { useSupplierScope } from './supplier-context.tsx';
 import { useBoundWeddings } from './use-bound-topics.ts';
 import { useCalendarLive } from './use-calendar-live.ts';
+import { useLiveRecords } from './use-live-records.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -27,7 +28,7 @@ export function CalendarPage() {
   const store = useRecordStore();
   const toast = useToast();
   const sync = useSyncOverview();
-  const meetings = useQuery('meetings');
+  const meetings = useLiveRecords('meetings');
   const weddings = useQuery('weddings');
   const live = useCalendarLive();
   const [weekStartMs, setWeekStartMs] = useState(() => startOfWeekMs(Date.now()));

@@ -1,9 +1,10 @@
-import { useBroadcast, useChannel, useQuery, useRecordStore } from '@wedsync/react';
+import { useBroadcast, useChannel, useRecordStore } from '@wedsync/react';
 import { type ChatMessage, TeamChat } from '@wedsync/react-ui';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useToast } from '../app/toast-context.tsx';
 import { useEphemeralSend } from '../mobile/device-sync-provider.tsx';
 import { firstName, type KnownPerson, useSupplierScope } from './supplier-context.tsx';
+import { useLiveRecords } from './use-live-records.ts';
 
 /** Broadcast event for "is typing…" on the team channel (ephemeral). */
 export const TEAM_TYPING_EVENT = 'team_typing';
@@ -25,7 +26,7 @@ export function TeamChatPanel({ disabled }: { disabled: boolean }) {
   const scope = useSupplierScope();
   const store = useRecordStore();
   const toast = useToast();
-  const records = useQuery('team_chat');
+  const records = useLiveRecords('team_chat');
   const team = useChannel(scope.teamTopic, { presence: { key: scope.user.id } });
   const send = useEphemeralSend();
   const [typing, setTyping] = useState<ReadonlyMap<string, string>>(new Map());

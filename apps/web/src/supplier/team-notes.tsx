@@ -5,6 +5,7 @@ import { useToast } from '../app/toast-context.tsx';
 import { recordTopic, weddingsToBind } from './record-topic.ts';
 import { useSupplierScope } from './supplier-context.tsx';
 import { useBoundWeddings } from './use-bound-topics.ts';
+import { useLiveRecords } from './use-live-records.ts';
 
 /** R12.1: text is saved 500 ms after typing stops. */
 const TEXT_DEBOUNCE_MS = 500;
@@ -19,7 +20,7 @@ export function TeamNotes({ disabled }: { disabled: boolean }) {
   const store = useRecordStore();
   const toast = useToast();
   const id = useId();
-  const records = useQuery('notes');
+  const records = useLiveRecords('notes');
   const weddings = useQuery('weddings');
   const [openId, setOpenId] = useState<string | null>(null);
   const [title, setTitle] = useState('');

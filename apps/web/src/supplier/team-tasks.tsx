@@ -5,6 +5,7 @@ import { useToast } from '../app/toast-context.tsx';
 import { recordTopic, weddingsToBind } from './record-topic.ts';
 import { useSupplierScope } from './supplier-context.tsx';
 import { useBoundWeddings } from './use-bound-topics.ts';
+import { useLiveRecords } from './use-live-records.ts';
 
 /**
  * The team's tasks (R10.1): assign, reassign and complete, live for everyone. Assigning notifies
@@ -16,7 +17,7 @@ export function TeamTasks({ disabled }: { disabled: boolean }) {
   const store = useRecordStore();
   const toast = useToast();
   const id = useId();
-  const records = useQuery('tasks');
+  const records = useLiveRecords('tasks');
   const weddings = useQuery('weddings');
   const [title, setTitle] = useState('');
   const [assignee, setAssignee] = useState('');
