@@ -26,13 +26,14 @@ describe('R14.1 audit trail of record sync events', () => {
     await trail.close();
   });
 
-  async function start() {
+  async function start(appliedChangesFromLog = false) {
     names = testNames();
     clockMs = Date.now();
     store = new MemoryAuditStore();
     trail = new AuditTrail({
       store,
       flushIntervalMs: 5,
+      appliedChangesFromLog,
       tenantOf: ({ topic, scope }) => (topic ?? scope ?? null) && `tenant-of:${topic ?? scope}`,
     });
     node = await startSyncNode(storage, {
@@ -178,5 +179,26 @@ describe('R14.1 audit trail of record sync events', () => {
     expect(store.all(of('mutation_applied', 'system'))).toEqual([
       expect.objectContaining({ scope: names.topic, tenant: `tenant-of:${names.topic}`, recordId: rid }),
     ]);
+  });
+
+  it('R14.1 with a trail that takes applied changes from the change log, record sync emits none, but still conflicts', async () => {
+    await start(true);
+    const alice = await node.connect('alice');
+    await alice.join(names.topic);
+    const rid = names.rid('r5');
+    await alice.mutate(names.topic, names.cid('a'), [
+      { mid: 1, c: 'items', id: rid, base: 0, ops: sets({ [F.date]: '2026-01-01' }) },
+      { mid: 2, c: 'items', id: rid, base: 0, ops: sets({ [F.date]: '2026-01-02' }) },
+    ]);
+    const other = await node.connect('bob');
+    await other.join(names.topic);
+    const clash = await other.mutate(names.topic, names.cid('b'), [
+      { mid: 1, c: 'items', id: rid, base: 1, ops: sets({ [F.date]: '2026-02-02' }) },
+    ]);
+    expect(clash.response.results[0]?.status).toBe('conflict');
+    expect((await alice.request(names.topic, 'rollback', { c: 'items', id: rid, to: 1 })).status).toBe('ok');
+    await trail.flush();
+    expect(store.all((event) => event.kind === 'mutation_applied' || event.kind === 'rollback')).toEqual([]);
+    expect(store.all(of('conflict_raised', 'bob'))).toHaveLength(1);
   });
 });

@@ -88,7 +88,7 @@ export function registerAuditRoutes(
       const what = query.tenant === undefined ? 'any tenant' : query.tenant;
       return reply.code(403).send(apiError('FORBIDDEN', `You may not read the audit trail of ${what}`));
     }
-    await audit.trail.flush();
+    await audit.catchUp();
     const limit = query.limit ?? 100;
     const entries = await audit.store.query({
       tenant: grant.tenant,
@@ -121,7 +121,7 @@ export function registerAuditRoutes(
       if (!user) return reply;
       const parsed = problemReportSchema.safeParse(request.body);
       if (!parsed.success) return reply.code(400).send(apiError('VALIDATION_FAILED', describeZod(parsed.error)));
-      await audit.trail.flush();
+      await audit.catchUp();
       const atMs = nowMs();
       const auditEvents = await audit.store.forActor(user.id, atMs - HOUR_MS);
       const id = await audit.problems.add({

@@ -5,8 +5,6 @@ import { PROBLEM_REPORT_MIGRATIONS, ProblemReportStore } from './problem-report-
 import { type AuditGrant, auditGrants, weddingTenantOf } from './wedding-tenants.ts';
 
 const DAY_MS = 86_400_000;
-/** Applied changes younger than this may still sit in some node's trail buffer; the backfill leaves them. */
-const BACKFILL_LAG_MS = 60_000;
 
 export interface AuditServiceOptions {
   sql: SqlClient;
@@ -16,7 +14,9 @@ export interface AuditServiceOptions {
   nowMs?: () => number;
   /** Trail buffer flush interval; default 1 000. */
   flushIntervalMs?: number;
-  /** How often old events are pruned and lost applied changes backfilled; default 15 minutes. */
+  /** How often applied changes are copied from the change log into the trail; default 10 000. */
+  appliedImportIntervalMs?: number;
+  /** How often events beyond the retention are pruned; default 15 minutes. */
   maintenanceIntervalMs?: number;
   onError?: (error: unknown, context: string) => void;
 }
@@ -30,14 +30,17 @@ export interface AuditService {
   readonly retentionMs: number;
   /** The tenants whose trail this user may read (R14.1). */
   grants(userId: string): AuditGrant[];
-  /** Prunes beyond the retention and backfills applied changes the trail lost; the timer does this too. */
-  maintain(): Promise<{ pruned: number; backfilled: number }>;
+  /** Writes this node's buffered events and copies new applied changes from the log: the trail is current. */
+  catchUp(): Promise<void>;
+  /** Prunes beyond the retention; the timer does this too. */
+  maintain(): Promise<{ pruned: number }>;
   close(): Promise<void>;
 }
 
 /**
  * The app's audit trail (R14.1, R15.2): its tables, a buffered trail writing to SQL with the wedding
- * tenants, and the maintenance timer (retention, backfill from the change log).
+ * tenants, applied mutations and rollbacks copied from the change log (atomic with each change, and
+ * never on the write path), and the retention timer.
  */
 export async function createAuditService(options: AuditServiceOptions): Promise<AuditService> {
   const { sql, directory } = options;
@@ -47,29 +50,46 @@ export async function createAuditService(options: AuditServiceOptions): Promise<
   const store = new SqlAuditStore(sql);
   const problems = new ProblemReportStore(sql);
   const tenantOf = weddingTenantOf(directory);
-  const trail = new AuditTrail({ store, tenantOf, flushIntervalMs: options.flushIntervalMs ?? 1_000, onError });
+  const trail = new AuditTrail({
+    store,
+    tenantOf,
+    flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    appliedChangesFromLog: true,
+    onError,
+  });
   const retentionMs = (options.retentionDays ?? 90) * DAY_MS;
 
-  let maintaining: Promise<{ pruned: number; backfilled: number }> | undefined;
+  let importing: Promise<number> | undefined;
+  const importApplied = () => {
+    importing ??= store.backfillApplied({ tenantOf }).finally(() => {
+      importing = undefined;
+    });
+    return importing;
+  };
+  let maintaining: Promise<{ pruned: number }> | undefined;
   const maintain = () => {
     maintaining ??= (async () => {
       const now = nowMs();
       const pruned = await store.prune(now - retentionMs);
       await problems.prune(now - retentionMs);
-      const backfilled = await store.backfillApplied({ cutoffMs: now - BACKFILL_LAG_MS, tenantOf });
-      return { pruned, backfilled };
+      return { pruned };
     })().finally(() => {
       maintaining = undefined;
     });
     return maintaining;
   };
-  const timer = setInterval(
-    () => {
-      maintain().catch((error) => onError(error, 'audit maintenance'));
-    },
-    options.maintenanceIntervalMs ?? 15 * 60_000,
-  );
-  timer.unref();
+  const timers = [
+    setInterval(() => {
+      importApplied().catch((error) => onError(error, 'audit import of applied changes'));
+    }, options.appliedImportIntervalMs ?? 10_000),
+    setInterval(
+      () => {
+        maintain().catch((error) => onError(error, 'audit maintenance'));
+      },
+      options.maintenanceIntervalMs ?? 15 * 60_000,
+    ),
+  ];
+  for (const timer of timers) timer.unref();
 
   return {
     trail,
@@ -78,11 +98,16 @@ export async function createAuditService(options: AuditServiceOptions): Promise<
     tenantOf,
     retentionMs,
     grants: (userId) => auditGrants(directory, userId),
+    async catchUp() {
+      await trail.flush();
+      await importApplied();
+    },
     maintain,
     async close() {
-      clearInterval(timer);
-      await maintaining?.catch(() => undefined);
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all([maintaining, importing].map((running) => running?.catch(() => undefined)));
       await trail.close();
+      await importApplied().catch((error) => onError(error, 'audit import of applied changes'));
     },
   };
 }

@@ -34,6 +34,12 @@ export interface AuditEvent {
  */
 export interface AuditSink {
   record(event: AuditEvent): void;
+  /**
+   * True when the store derives `mutation_applied` and `rollback` from the change log itself (written
+   * atomically with each change, e.g. `SqlAuditStore.backfillApplied`): record sync then does not emit
+   * them, which keeps every applied mutation off the trail's write path.
+   */
+  readonly appliedChangesFromLog?: boolean;
 }
 
 /** Durable home of the trail (e.g. `SqlAuditStore`); `append` gets batches in emission order. */

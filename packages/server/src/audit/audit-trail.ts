@@ -12,6 +12,8 @@ export interface AuditTrailOptions {
   /** Events held in memory at most; beyond it new events are dropped and counted (never blocking). Default 50 000. */
   maxBuffered?: number;
   onError?: (error: unknown, context: string) => void;
+  /** See `AuditSink.appliedChangesFromLog`: the store imports applied changes from the change log. Default false. */
+  appliedChangesFromLog?: boolean;
 }
 
 export interface AuditTrailStats {
@@ -32,6 +34,7 @@ export interface AuditTrailStats {
  * (`realtime_audit_dropped_total`) rather than slowing anyone down.
  */
 export class AuditTrail implements AuditSink {
+  readonly appliedChangesFromLog: boolean;
   private buffer: AuditEvent[] = [];
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
@@ -43,6 +46,7 @@ export class AuditTrail implements AuditSink {
   private readonly counts = { recorded: 0, written: 0, dropped: 0, failedWrites: 0 };
 
   constructor(private readonly options: AuditTrailOptions) {
+    this.appliedChangesFromLog = options.appliedChangesFromLog ?? false;
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.maxBuffered = Math.max(this.maxBatch, options.maxBuffered ?? 50_000);

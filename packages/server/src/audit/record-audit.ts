@@ -29,12 +29,16 @@ interface RawMutation {
  */
 export class RecordAudit {
   private readonly openConflicts = new Map<string, number>();
+  /** Applied changes come from the change log (AuditSink.appliedChangesFromLog), not from here. */
+  private readonly emitsApplied: boolean;
 
   constructor(
     private readonly sink: AuditSink | undefined,
     private readonly nodeId: string,
     private readonly nowMs: () => number,
-  ) {}
+  ) {
+    this.emitsApplied = sink?.appliedChangesFromLog !== true;
+  }
 
   mutate(ctx: SyncEventContext): SyncEventContext {
     if (!this.sink) return ctx;
@@ -73,6 +77,7 @@ export class RecordAudit {
     return observeReply(ctx, (status, response) => {
       const target = recordOf(request);
       if (status === 'ok') {
+        if (!this.emitsApplied) return;
         const { v, seq } = (response ?? {}) as { v?: number; seq?: number };
         this.emit('rollback', whoOf(ctx), { ...target, details: { to: request.to, v, seq } });
       } else {
@@ -113,7 +118,9 @@ export class RecordAudit {
       return;
     }
     if (result.status === 'applied') {
-      this.emit('mutation_applied', who, { ...target, details: { mid, v: result.v, seq: result.seq } });
+      if (this.emitsApplied) {
+        this.emit('mutation_applied', who, { ...target, details: { mid, v: result.v, seq: result.seq } });
+      }
       this.resolveConflicts(who, target, mutation);
     }
     for (const conflict of result.conflicts ?? []) this.raiseConflict(who, target, mid, conflict);

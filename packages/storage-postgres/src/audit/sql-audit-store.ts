@@ -130,13 +130,17 @@ export class SqlAuditStore implements AuditStore {
   }
 
   /**
-   * Writes the applied changes (mutations and rollbacks) the trail does not hold, from the change log,
-   * under their real actor (the user behind an anonymised label), and moves a durable watermark past
-   * them so each log entry is looked at once. Only entries older than `cutoffMs` are looked at: pass a
-   * moment older than any node's unwritten buffer (e.g. now − 1 min). Nodes may run it concurrently.
-   * Run it more often than the log is pruned (LOG_RETENTION_DAYS). Returns how many were written.
+   * Copies the applied changes (mutations and rollbacks) the trail does not hold from the change log —
+   * which is written atomically with each change — under their real actor (the user behind an
+   * anonymised label), and moves a durable watermark past them so each log entry is read once. With a
+   * trail that has `appliedChangesFromLog`, this is how applied changes enter the trail; otherwise it
+   * backfills what a crash lost, and `cutoffMs` (older than any node's unwritten buffer, e.g. now −
+   * 1 min) keeps it off entries still on their way. Nodes may run it concurrently (a change is in the
+   * trail once). Run it more often than the log is pruned (LOG_RETENTION_DAYS). Returns how many it wrote.
    */
-  async backfillApplied(options: { cutoffMs: number; tenantOf?: TenantResolver; batchSize?: number }): Promise<number> {
+  async backfillApplied(
+    options: { cutoffMs?: number; tenantOf?: TenantResolver; batchSize?: number } = {},
+  ): Promise<number> {
     const batchSize = options.batchSize ?? 1_000;
     let written = 0;
     for (;;) {
@@ -150,7 +154,7 @@ export class SqlAuditStore implements AuditStore {
          FROM sync_log l LEFT JOIN sync_history h ON h.c = l.c AND h.id = l.id AND h.v = l.v
          WHERE l.seq > $1 AND l.at_ms < $2
          ORDER BY l.seq LIMIT $3`,
-        [watermark, options.cutoffMs, batchSize],
+        [watermark, options.cutoffMs ?? Number.MAX_SAFE_INTEGER, batchSize],
       );
       const events = rows.filter((row) => !row.audited).map((row) => backfilledEvent(row, options.tenantOf));
       await this.append(events);
