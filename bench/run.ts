@@ -1,7 +1,8 @@
 /**
  * Benchmark runner (issue 9). `npm run bench -- <scenario> [--param value …]` runs one scenario with
  * its full-size defaults; `npm run bench:all [-- --param value …]` runs every scenario with small
- * defaults (a few minutes in total). Each run writes bench/results/<scenario>.md and .json.
+ * defaults (a few minutes in total). Each run writes bench/results/<scenario>.md and .json
+ * (`bench:all`: <scenario>.quick.md/.json and summary.md).
  * `npm run bench -- --help` lists scenarios and parameters; `--tag name` writes
  * `<scenario>.<name>.md/.json` (to keep a variant next to the default run).
  */
@@ -97,8 +98,11 @@ const commandLine = (args: string[]) =>
 const { positional, options } = parseArgs(process.argv.slice(2));
 const all = options.all === true;
 delete options.all;
-/** `--tag name`: write the reports as `<scenario>.<name>.md/.json` instead of replacing the plain ones. */
-const tag = typeof options.tag === 'string' ? options.tag : undefined;
+/**
+ * `--tag name`: write the reports as `<scenario>.<name>.md/.json` instead of replacing the plain ones.
+ * `bench:all` tags its small runs `quick`, so the full-size reports stay.
+ */
+const tag = typeof options.tag === 'string' ? options.tag : all ? 'quick' : undefined;
 delete options.tag;
 if (options.help || (!all && positional.length === 0)) {
   help();
