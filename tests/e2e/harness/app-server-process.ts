@@ -6,6 +6,14 @@ import { join, resolve } from 'node:path';
 /** The repository root (tests/e2e/harness → ../../..). */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
+/**
+ * Where the built web app is: apps/web/dist, or WEDSYNC_E2E_WEB_DIST (several people building and
+ * running the suite in one checkout at once each use their own directory).
+ */
+export function webDistDir(): string {
+  return process.env.WEDSYNC_E2E_WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist');
+}
+
 export interface AppServerOptions {
   /** Reuse a data directory (e.g. to restart on the same embedded database). Default: a fresh temp dir. */
   dataDir?: string;
@@ -52,7 +60,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
         PORT: String(port),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
-        WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+        WEB_DIST_DIR: webDistDir(),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

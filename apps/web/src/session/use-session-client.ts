@@ -1,6 +1,6 @@
 import { RealtimeClient, type RecordStore } from '@wedsync/client';
 import { useEffect, useState } from 'react';
-import { openSessionStore } from '../data/open-session-store.ts';
+import { closeSessionStore, openSessionStore } from '../data/open-session-store.ts';
 import { type ConnectionLogEntry, recordConnectionLog } from '../diagnostics/connection-log.ts';
 import { fetchMe, type Me } from './session-api.ts';
 
@@ -42,7 +42,7 @@ export function useSessionClient(token: string, userId: string): SessionClient |
     publish();
     openSessionStore(userId).then(
       (opened) => {
-        if (cancelled) return void opened.outbox.close();
+        if (cancelled) return void closeSessionStore(opened);
         store = opened;
         publish();
       },
@@ -84,7 +84,7 @@ export function useSessionClient(token: string, userId: string): SessionClient |
       stopLog();
       stopRetry();
       void scope?.dispose();
-      void store?.outbox.close();
+      if (store) void closeSessionStore(store);
       void client.close();
     };
   }, [token, userId]);
