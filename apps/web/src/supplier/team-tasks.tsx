@@ -126,7 +126,7 @@ export function TeamTasks({ disabled }: { disabled: boolean }) {
       {disabled ? null : (
         <form className="team-tasks__form" aria-label="New task" onSubmit={create}>
           <label htmlFor={`${id}-title`} className="ws-visually-hidden">
-            New task
+            Task title
           </label>
           <input
             id={`${id}-title`}
