@@ -9,7 +9,7 @@ export function writeSummary(reports: readonly ScenarioReport[]): string {
     '# Benchmark summary (`npm run bench:all`)',
     '',
     `Finished ${new Date().toISOString()} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.nodeVersion}; load average now ${machine.loadAverage.join(' / ')}.`,
-    'Each scenario'"'"'s full report is `<scenario>.quick.md` / `.json` next to this file; the full-size runs (`npm run bench -- <scenario>`) are `<scenario>.md`.',
+    "Each scenario's full report is `<scenario>.quick.md` / `.json` next to this file; the full-size runs (`npm run bench -- <scenario>`) are `<scenario>.md`.",
     '',
   ];
   for (const report of reports) {
