@@ -126,7 +126,7 @@ export function SearchPage({ token, onOpen }: SearchPageProps) {
                   <button
                     type="button"
                     className="search__hit-button"
-                    disabled={!weddingId || !onOpen}
+                    disabled={!onOpen}
                     onClick={() => onOpen?.({ ...hit, weddingId })}
                   >
                     <span className="search__hit-kind">{collectionLabel(hit.c)}</span>

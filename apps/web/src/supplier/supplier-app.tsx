@@ -3,7 +3,7 @@ import { topicIds } from '../app/topic-ids.ts';
 import { useNotifications } from '../app/use-notifications.ts';
 import { useSharedPresence } from '../app/use-shared-presence.ts';
 import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
-import { SearchPage } from '../search/search-page.tsx';
+import { type OpenableHit, SearchPage } from '../search/search-page.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
 import { CalendarPage } from './calendar-page.tsx';
@@ -67,7 +67,7 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
       ) : page?.path === '/supplier/journeys' ? (
         <JourneysPage />
       ) : page?.path === '/supplier/search' ? (
-        <SearchPage token={session.token} onOpen={(hit) => hit.weddingId && openClient(hit.weddingId)} />
+        <SearchPage token={session.token} onOpen={(hit) => navigate(searchHitPath(hit))} />
       ) : page?.path === '/supplier/sync' ? (
         <SyncPage connectionLog={live.connectionLog} />
       ) : clientId ? (
@@ -96,6 +96,14 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
       {content}
     </DashboardShell>
   );
+}
+
+/** Where a search hit opens: its page for calendar, journeys and team records, else the client's profile. */
+function searchHitPath(hit: OpenableHit): string {
+  if (hit.c === 'meetings') return '/supplier/calendar';
+  if (hit.c === 'journeys') return '/supplier/journeys';
+  if (hit.weddingId) return `/supplier/clients/${encodeURIComponent(hit.weddingId)}`;
+  return hit.c === 'team_chat' || hit.c === 'tasks' || hit.c === 'notes' ? '/supplier/team' : '/supplier';
 }
 
 /** App-wide reactions that need the supplier scope: the task-assignment toast (R10.1). */
