@@ -43,8 +43,8 @@ export class InProcessBus implements FanoutBus {
       if (!this.hub.detached.has(this.nodeId)) handler(message, from);
     };
     for (const map of [this.hub.subscribers, this.own]) {
-      let set = map.get(subject);
-      if (!set) map.set(subject, (set = new Set()));
+      const set = map.get(subject) ?? new Set<BusHandler>();
+      map.set(subject, set);
       set.add(guarded);
     }
     return async () => this.remove(subject, guarded);
