@@ -15,7 +15,8 @@ export function useSharedPresence(
   visible = true,
 ): PresencePerson[] {
   // This device's "Show others when I am here" setting (R13.2, R14.2) can hide me everywhere.
-  const shown = visible && (useDeviceSyncState()?.preferences.sharePresence ?? true);
+  const deviceSync = useDeviceSyncState();
+  const shown = visible && (deviceSync?.preferences.sharePresence ?? true);
   const { channel } = useChannel(topic, { presence: { key: user.id } });
   const status = useIdle();
   const meta = useMemo(
