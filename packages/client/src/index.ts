@@ -101,6 +101,7 @@ export {
   type HttpTelemetrySenderOptions,
   TelemetrySendError,
 } from './telemetry/http-telemetry-sender.ts';
+export { collectDiagnostics, type DiagnosticSources, sendProblemReport } from './telemetry/problem-report.ts';
 export {
   SyncTelemetry,
   type SyncTelemetryOptions,

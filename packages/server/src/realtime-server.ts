@@ -157,6 +157,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const bus = options.bus ?? new InProcessBusHub().createBus();
   const logger = options.logger ?? pino({ level: 'warn' });
   const ctx = buildEngineContext(options, bus, logger);
+  options.audit?.registerMetrics?.(ctx.metrics.registry);
   const ownsApp = options.app === undefined;
   if (options.app && options.https)
     throw new TypeError('`https` applies only without `app`: give your app its own https options');

@@ -47,6 +47,8 @@ describe('R14.1 audit trail of connection and channel events', () => {
     expect(leave).toMatchObject({ topic: 'wedding:w1', tenant: 'wedding:w1', reason: 'leave' });
     expect(connect.sessionId).toBe(join.sessionId);
     expect(connect.atMs).toBeLessThanOrEqual(disconnect.atMs);
+    // The trail's counters are on the server's registry (GET /metrics).
+    expect(await server.metrics.getSingleMetricAsString('realtime_audit_dropped_total')).toMatch(/ 0$/m);
   });
 
   it('R14.1 records a refused join with its code, and a disconnect the server caused with its reason', async () => {

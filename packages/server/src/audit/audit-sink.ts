@@ -1,4 +1,5 @@
 import type { AuditEventKind } from '@wedsync/protocol';
+import type { Registry } from 'prom-client';
 
 /**
  * R14.1 audit events as the engine emits them: who, topic/record, node and time. The tenant is
@@ -40,6 +41,8 @@ export interface AuditSink {
    * them, which keeps every applied mutation off the trail's write path.
    */
   readonly appliedChangesFromLog?: boolean;
+  /** Called once by `createRealtimeServer` with its registry, so the sink's counters (e.g. drops) are on `/metrics`. */
+  registerMetrics?(registry: Registry): void;
 }
 
 /** Durable home of the trail (e.g. `SqlAuditStore`); `append` gets batches in emission order. */
