@@ -1,6 +1,8 @@
 import { EVENTS, type LockStatePayload } from '@wedsync/protocol';
 import type { FanoutBus } from '../fanout/fanout-bus.ts';
+import type { LocalPayload } from '../records/record-sync-host.ts';
 import type { LockRow } from '../storage/storage.ts';
+import { type LockProjectionHooks, lockNoticeFor } from './lock-projection.ts';
 
 /** Bus subject of lock notices; every node delivers them to its local channels carrying the scope. */
 export const LOCK_NOTICE_SUBJECT = 'records:locks';
@@ -16,13 +18,18 @@ export interface LockNoticesOptions {
   bus: FanoutBus;
   /** This node's channels that carry a scope. */
   localTopicsOfScope: (scope: string) => Iterable<string>;
-  deliverLocal: (topic: string, event: string, payload: unknown) => void;
+  /** A payload function is called per member session; `undefined` sends that member nothing. */
+  deliverLocal: (topic: string, event: string, payload: LocalPayload) => void;
+  /** Projects each notice per audience (R14.2); without it every member gets the notice as is. */
+  projection?: LockProjectionHooks;
   onError: (error: unknown, context: string) => void;
 }
 
 /**
  * `lock_state` notices (R4.1, R10.2): ephemeral, so they travel on the bus only. The publishing node
  * delivers to its own members directly, so a notice still reaches local members while the bus is down.
+ * The bus carries the notice as stored; every node projects it for its own members, once per audience
+ * (R14.2: an anonymous holder, a lock on a record an audience may not see).
  */
 export class LockNotices {
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -53,8 +60,11 @@ export class LockNotices {
   }
 
   private deliver(scope: string, state: LockStatePayload): void {
-    for (const topic of this.options.localTopicsOfScope(scope))
-      this.options.deliverLocal(topic, EVENTS.lockState, state);
+    const { projection, onError } = this.options;
+    for (const topic of this.options.localTopicsOfScope(scope)) {
+      const payload = projection?.projectLockState ? lockNoticeFor(projection, state, scope, topic, onError) : state;
+      this.options.deliverLocal(topic, EVENTS.lockState, payload);
+    }
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import type { ResolvedHooks } from '../records/record-sync-hooks.ts';
 import type { SyncEventContext, SyncSession } from '../records/record-sync-host.ts';
 import type { LockRow, Storage } from '../storage/storage.ts';
 import { type LockNotices, lockStateOf } from './lock-notices.ts';
+import { projectLock, projectLockRefusal } from './lock-projection.ts';
 
 export interface RecordLocksOptions {
   storage: Storage;
@@ -95,25 +96,43 @@ export class RecordLocks {
     const denial = await this.options.hooks.authorizeLock({ session: ctx.session, topic: ctx.topic, scope, request });
     if (denial) return ctx.reply('error', errorResponse(denial.code, denial.message));
     const result = await this.options.storage.acquireLock(await this.input(ctx, request, scope));
-    if (!result.ok) {
-      const state = lockStateOf(result.lock);
-      return ctx.reply('error', errorResponse(result.code, `${result.lock.holder.name} is editing this`, { ...state }));
-    }
+    if (!result.ok) return this.refuse(ctx, result.code, result.lock);
     this.track(ctx.session.id, { topic: ctx.topic, scope, c: request.c, id: request.id, f: request.f });
     this.options.notices.announce(result.lock, false);
-    ctx.reply('ok', lockStateOf(result.lock));
+    ctx.reply('ok', this.ownState(ctx, result.lock));
+  }
+
+  /** The requester's own lock as its audience sees it (R14.2); its own raw label if the projection hides it. */
+  private ownState(ctx: SyncEventContext, lock: LockRow) {
+    const state = lockStateOf(lock);
+    const { hooks, onError } = this.options;
+    return projectLock(hooks, state, lock.scope, ctx.session, ctx.topic, onError) ?? state;
+  }
+
+  /** FIELD_LOCKED / RECORD_LOCKED naming the holder as the requester's audience may see them (R4.1, R14.2). */
+  private refuse(ctx: SyncEventContext, code: 'FIELD_LOCKED' | 'RECORD_LOCKED', lock: LockRow): void {
+    const { expiresAt, holder, f } = lockStateOf(lock);
+    const refusal = projectLockRefusal(
+      this.options.hooks,
+      {
+        message: `${lock.holder.name} is editing this`,
+        details: { holder, expiresAt, ...(f === undefined ? {} : { f }) },
+      },
+      lock,
+      ctx.session,
+      ctx.topic,
+      this.options.onError,
+    );
+    ctx.reply('error', errorResponse(code, refusal.message, { c: lock.c, id: lock.id, ...refusal.details }));
   }
 
   private async renew(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
     const result = await this.options.storage.renewLock(await this.input(ctx, request, scope));
     if (!result.ok) {
       if (result.code === 'LOCK_NOT_HELD') return ctx.reply('error', errorResponse('LOCK_NOT_HELD'));
-      return ctx.reply(
-        'error',
-        errorResponse(result.code, `${result.lock.holder.name} is editing this`, { ...lockStateOf(result.lock) }),
-      );
+      return this.refuse(ctx, result.code, result.lock);
     }
-    ctx.reply('ok', lockStateOf(result.lock));
+    ctx.reply('ok', this.ownState(ctx, result.lock));
   }
 
   private async release(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
@@ -171,12 +190,20 @@ export class RecordLocks {
     }
   }
 
-  /** Pushes the live locks of the channel's scopes to a member that just joined. */
-  async pushCurrent(topic: string, push: (event: string, payload: unknown) => void): Promise<void> {
+  /** Pushes the live locks of the channel's scopes to a member that just joined, as its audience sees them. */
+  async pushCurrent(
+    topic: string,
+    session: SyncSession,
+    push: (event: string, payload: unknown) => void,
+  ): Promise<void> {
     const scopes = await this.options.scopesOf(topic);
     const now = this.options.nowMs();
+    const { hooks, onError } = this.options;
     for (const scope of scopes) {
-      for (const row of await this.options.storage.locksIn(scope, now)) push(EVENTS.lockState, lockStateOf(row));
+      for (const row of await this.options.storage.locksIn(scope, now)) {
+        const state = projectLock(hooks, lockStateOf(row), scope, session, topic, onError);
+        if (state) push(EVENTS.lockState, state);
+      }
     }
   }
 

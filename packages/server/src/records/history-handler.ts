@@ -6,6 +6,7 @@ import {
   isErrorCode,
   rollbackRequestSchema,
 } from '@wedsync/protocol';
+import { isLockRefusal, projectLockRefusal } from '../locks/lock-projection.ts';
 import type { Storage, StoredChange, StoredRecord } from '../storage/storage.ts';
 import { describeIssues } from './mutate-handler.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
@@ -122,7 +123,18 @@ export async function handleRollback(deps: HistoryDeps, ctx: SyncEventContext): 
     });
     if ('error' in outcome) {
       const code = isErrorCode(outcome.error.code) ? outcome.error.code : 'SERVER_ERROR';
-      return ctx.reply('error', errorResponse(code, outcome.error.message));
+      if (!isLockRefusal(code) || !outcome.error.details)
+        return ctx.reply('error', errorResponse(code, outcome.error.message));
+      // R14.2: the lock's holder as the requester's audience may see them.
+      const { message, details } = projectLockRefusal(
+        deps.hooks,
+        { message: outcome.error.message, details: outcome.error.details },
+        record,
+        ctx.session,
+        ctx.topic,
+        deps.onError,
+      );
+      return ctx.reply('error', errorResponse(code, message, details));
     }
     ctx.reply('ok', { v: outcome.change.v, seq: outcome.change.seq });
     deps.committed([outcome.change]);

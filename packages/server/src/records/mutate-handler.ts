@@ -9,6 +9,7 @@ import {
   type MutationResult,
   mutationSchema,
 } from '@wedsync/protocol';
+import { projectMutationResult } from '../locks/lock-projection.ts';
 import type { Actor, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
 import { storageClientId } from './client-identity.ts';
 import { inflateMutations } from './mutation-decompression.ts';
@@ -119,7 +120,11 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
       return;
     }
     accepted.forEach((entry, position) => {
-      results[entry.index] = outcome.results[position] ?? rejected(entry.mutation, 'SERVER_ERROR');
+      const result = outcome.results[position];
+      // A FIELD_LOCKED / RECORD_LOCKED refusal names the holder as the writer's audience may see them (R14.2).
+      results[entry.index] = result
+        ? projectMutationResult(deps.hooks, result, { scope, ...entry.mutation }, ctx.session, ctx.topic, deps.onError)
+        : rejected(entry.mutation, 'SERVER_ERROR');
     });
     ctx.reply('ok', { results: fill(results, raw) } satisfies MutateReply);
     // After the ack, so the originating client sees its ack before the echo of its own change.

@@ -1,4 +1,4 @@
-import type { Change, LockRequest, Mutation, RecordSnapshot } from '@wedsync/protocol';
+import type { Change, LockRequest, LockStatePayload, Mutation, RecordSnapshot } from '@wedsync/protocol';
 import type { Actor, StoredChange, StoredRecord } from '../storage/storage.ts';
 import { actorOf, checkWriteActor, wireClientId } from './client-identity.ts';
 import type { SyncSession } from './record-sync-host.ts';
@@ -61,6 +61,20 @@ export interface RecordSyncHooks {
     topic: string,
   ): RecordSnapshot | undefined;
   /**
+   * A lock as this audience may see it (R4.1, R14.2): each `lock_state` notice (announced live or pushed
+   * at join), the lock in a lock reply, and the holder named by a FIELD_LOCKED / RECORD_LOCKED refusal
+   * (of a lock request, a write or a rollback). Return the state with `holder` relabelled (e.g. a tagged
+   * `anon:{userId}` actor shown to some audiences as "A team member" with an opaque id), or `undefined`
+   * to tell this audience nothing about the lock (a refusal then names no holder). `lock.scope` is the
+   * lock's log scope; `holder` is `null` in a notice that the lock is free. Synchronous, and called once
+   * per audience key per notice (like `projectChange`); a throw counts as `undefined`. Default: unchanged.
+   */
+  projectLockState?(
+    lock: LockStatePayload & { scope: string },
+    session: SyncSession,
+    topic: string,
+  ): LockStatePayload | undefined;
+  /**
    * Who a client's write is recorded as (R14.2 anonymous edits): the `Actor` of its `sync_mutate` batch
    * (one actor per batch), `rollback` and `lock` (a lock is held under the same actor, so that one's own
    * lock never blocks one's own writes). `userId` becomes the change's `by` and must be the session's
@@ -110,6 +124,8 @@ export interface ResolvedHooks {
   audienceKey(session: SyncSession, topic: string): string;
   projectChange(change: StoredChange, session: SyncSession, topic: string): Change | undefined;
   projectRecord(record: StoredRecord, session: SyncSession, topic: string): RecordSnapshot | undefined;
+  /** The application's lock projection; `undefined` when locks go out unchanged (see `locks/lock-projection.ts`). */
+  projectLockState: RecordSyncHooks['projectLockState'];
   /** The checked actor of a write (see `RecordSyncHooks.actorForWrite`); throws on an invalid one. */
   actorForWrite(ctx: { session: SyncSession; topic: string; scope: string }): Promise<Actor>;
   beforeDeliver: ((changes: readonly StoredChange[], upToSeq: number) => Promise<void>) | undefined;
@@ -134,6 +150,7 @@ export function resolveHooks(hooks: RecordSyncHooks = {}): ResolvedHooks {
   const authorizeMutation: ResolvedHooks['authorizeMutation'] = async (ctx) => hooks.authorizeMutation?.(ctx);
   const projectChange = hooks.projectChange;
   const projectRecord = hooks.projectRecord;
+  const projectLockState = hooks.projectLockState?.bind(hooks);
   return {
     scopesForTopic,
     async scopeForTopic(topic, session) {
@@ -156,7 +173,9 @@ export function resolveHooks(hooks: RecordSyncHooks = {}): ResolvedHooks {
     },
     audienceKey:
       hooks.audienceKey ??
-      (projectChange || projectRecord ? (session: SyncSession) => `u:${session.user.id}` : () => '*'),
+      (projectChange || projectRecord || projectLockState
+        ? (session: SyncSession) => `u:${session.user.id}`
+        : () => '*'),
     projectChange: projectChange
       ? (change, session, topic) => {
           const projected = projectChange(wireChangeWithScope(change), session, topic);
@@ -169,6 +188,7 @@ export function resolveHooks(hooks: RecordSyncHooks = {}): ResolvedHooks {
           return projected && wireRecord(projected);
         }
       : (record) => wireRecord(record),
+    projectLockState,
     async actorForWrite(ctx) {
       const actor = await hooks.actorForWrite?.(ctx);
       return actor ? checkWriteActor(actor, ctx.session) : actorOf(ctx.session);

@@ -142,6 +142,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     bus: host.bus,
     localTopicsOfScope: (scope) => index.topicsOfScope(scope) ?? [],
     deliverLocal: (topic, event, payload) => host.deliverLocal(topic, event, payload),
+    projection: hooks,
     onError,
   });
   await notices.start();
@@ -261,7 +262,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
       const scopes = await hooks.scopesForTopic(ctx.topic);
       if (!index.isCurrent(subscription)) return;
       await updateScopes(ctx.topic, scopes, subscription);
-      if (scopes.length > 0) await locks.pushCurrent(ctx.topic, ctx.push);
+      if (scopes.length > 0) await locks.pushCurrent(ctx.topic, ctx.session, ctx.push);
     } catch (error) {
       onError(error, 'channel join');
       failSubscription(index, subscription);
