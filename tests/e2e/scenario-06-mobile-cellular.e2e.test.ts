@@ -1,0 +1,144 @@
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
+import { launchBrowser, logInAs, PHONE, screenshot } from './harness/browser.ts';
+
+let server: AppServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/** A phone on a cellular link close to DevTools' "Fast 3G": 560 ms round trips, ~1.4 Mbit/s down, ~0.7 up. */
+const CELLULAR = {
+  offline: false,
+  latency: 560,
+  downloadThroughput: 180_000,
+  uploadThroughput: 84_000,
+  connectionType: 'cellular3g',
+} as const;
+
+interface Phone {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+}
+
+/** A 390×844 phone on the cellular link from its first request, logged in through the login screen. */
+async function phoneLogIn(name: string): Promise<Phone> {
+  const context = await browser.newContext({ ...PHONE, baseURL: server.url });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', CELLULAR);
+  await page.goto('/login');
+  await page.getByRole('button', { name: `Log in as ${name}` }).click();
+  return { context, page, cdp };
+}
+
+const topBar = (page: Page) => page.locator('.ws-mobilebar');
+
+/** Joined channels on the server (its /metrics gauge), all connections together. */
+async function serverChannels(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return [...text.matchAll(/^realtime_channels(?:\{[^}]*\})? (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** Pretends the tab went to the background (or came back): the Page Visibility API as the app reads it. */
+async function setHidden(page: Page, hidden: boolean) {
+  await page.evaluate((isHidden) => {
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (isHidden ? 'hidden' : 'visible'),
+    });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/** A finger pulling the page down from the top by `distancePx` (touch events through CDP). */
+async function pullDown(phone: Phone, distancePx: number) {
+  const x = 195;
+  const y = 220;
+  await phone.cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+  for (let step = 1; step <= 8; step++) {
+    await phone.cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchMove',
+      touchPoints: [{ x, y: y + (distancePx * step) / 8 }],
+    });
+  }
+  await phone.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+describe('acceptance scenario 6: mobile viewport on a cellular network', () => {
+  test('R13.2 R13.1 scenario 6: at 390×844 on throttled cellular, sync works both ways with its status in the top bar; pull-to-refresh, sync settings and hidden-tab pausing work', async () => {
+    const emma = await phoneLogIn('Emma Wilson');
+    const sarah = await phoneLogIn('Sarah Bennett');
+    const james = await logInAs(browser, server.url, 'James Carter');
+    for (const phone of [emma, sarah]) {
+      const status = topBar(phone.page).getByRole('status', { name: 'Connection: connected' });
+      await status.waitFor({ timeout: 30_000 });
+      await topBar(phone.page)
+        .getByText(/Synced (just now|\d+ seconds? ago)/)
+        .waitFor({ timeout: 15_000 });
+      const box = await topBar(phone.page).boundingBox();
+      expect(box && box.y <= 1 && box.width <= 390).toBe(true);
+    }
+
+    // Sync both ways over the slow link: Emma's phone → Sarah's phone, James's desk → Emma's phone.
+    await sarah.page.getByRole('button', { name: /^Emma & James/ }).click();
+    const emmaGuests = emma.page.getByLabel('Guest count');
+    const sarahGuests = sarah.page.getByLabel('Guest count');
+    await expect.poll(() => emmaGuests.inputValue(), { timeout: 20_000 }).not.toBe('');
+    const guests = String(Number(await emmaGuests.inputValue()) + 7);
+    await emmaGuests.fill(guests);
+    await emmaGuests.blur();
+    await expect.poll(() => sarahGuests.inputValue(), { timeout: 20_000 }).toBe(guests);
+    const jamesVenue = james.page.getByLabel('Venue');
+    await expect.poll(() => jamesVenue.inputValue(), { timeout: 20_000 }).not.toBe('');
+    await jamesVenue.fill('Oakwood Hall, Surrey (the orangery)');
+    await jamesVenue.blur();
+    await expect
+      .poll(() => emma.page.getByLabel('Venue').inputValue(), { timeout: 20_000 })
+      .toBe('Oakwood Hall, Surrey (the orangery)');
+
+    // Pull-to-refresh forces a catch-up over the slow link and finishes.
+    await pullDown(emma, 260);
+    const indicator = emma.page.locator('.ws-ptr__indicator');
+    await indicator.and(emma.page.locator('[data-phase="refreshing"]')).waitFor({ timeout: 5_000 });
+    await indicator.and(emma.page.locator('[data-phase="idle"]')).waitFor({ timeout: 20_000 });
+    await topBar(emma.page)
+      .getByText(/Synced just now/)
+      .waitFor();
+
+    // Sync settings: data used by live sync, last sync time, and data saver thinning updates out.
+    await emma.page.getByRole('button', { name: 'Sync settings' }).click();
+    const usage = emma.page.getByRole('region', { name: 'Data usage' });
+    await usage.getByText(/Today: \d+(\.\d)? (B|KB|MB)/).waitFor();
+    await emma.page
+      .getByRole('region', { name: 'Sync status' })
+      .getByText(/Last synced: \d\d:\d\d/)
+      .waitFor();
+    await emma.page.getByRole('checkbox', { name: 'Data saver' }).check();
+    await emma.page.getByText('Reduced updates: data saver is on.').waitFor();
+    await screenshot(emma.page, 'mobile-sync-settings');
+
+    // A hidden tab leaves its background channels (Sarah's dashboard watches each client's presence)
+    // and rejoins them when visible again; the primary and team channels stay.
+    await sarah.page.getByRole('link', { name: 'Dashboard' }).click();
+    await sarah.page.getByRole('button', { name: /^Emma & James/ }).waitFor();
+    await expect.poll(() => sarah.page.evaluate(() => document.querySelectorAll('.ws-client').length)).toBe(2);
+    const before = await serverChannels();
+    await setHidden(sarah.page, true);
+    await expect.poll(serverChannels, { timeout: 15_000 }).toBeLessThanOrEqual(before - 2);
+    await setHidden(sarah.page, false);
+    await expect.poll(serverChannels, { timeout: 20_000 }).toBe(before);
+    await topBar(sarah.page).getByRole('status', { name: 'Connection: connected' }).waitFor();
+
+    for (const person of [emma, sarah, james]) await person.context.close();
+  });
+});
