@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, screenshot } from './harness/browser.ts';
@@ -18,6 +18,15 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
+
+async function answerOnServer(page: Page, id: string): Promise<Record<string, unknown>> {
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
+  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=form_answers`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
+  return body.records.find((record) => record.id === id)?.fields ?? {};
+}
 
 describe('scenario 4: two people edit the same field', () => {
   test('R4.1 the lock holds while James edits the venue and is released on blur (not after 30 s)', async () => {
@@ -50,6 +59,92 @@ describe('scenario 4: two people edit the same field', () => {
     await james.page
       .getByText('Emma Wilson is editing this field')
       .waitFor({ state: 'detached', timeout: releasedWithinMs });
+    await emma.context.close();
+    await james.context.close();
+  });
+
+  test('R4.2 R4.3 R3.4 both partners type in one long answer at once: both edits survive, each sees the other typing and where', async () => {
+    const emma = await logInAs(browser, server.url, 'Emma Wilson');
+    const james = await logInAs(browser, server.url, 'James Carter');
+    for (const person of [emma, james]) await person.page.goto('/couple/forms/a-emma-questionnaire');
+    const label = 'Must-have shots (required)';
+    const emmaShots = emma.page.getByRole('textbox', { name: label });
+    const jamesShots = james.page.getByRole('textbox', { name: label });
+    await expect.poll(() => emmaShots.inputValue(), { timeout: 20_000 }).not.toBe('');
+    const original = await emmaShots.inputValue();
+    await expect.poll(() => jamesShots.inputValue(), { timeout: 20_000 }).toBe(original);
+
+    await jamesShots.click();
+    await james.page.keyboard.press('Control+Home');
+    await emma.page.getByText(/James Carter is at line 1, character 1$/).waitFor({ timeout: 10_000 });
+    await emmaShots.click();
+    await emma.page.keyboard.press('Control+End');
+    await Promise.all([
+      james.page.keyboard.type('Sunrise portraits; ', { delay: 35 }),
+      emma.page.keyboard.type(' Also a drone shot.', { delay: 35 }),
+    ]);
+    await emma.page.getByText('James Carter is typing…').first().waitFor({ timeout: 10_000 });
+    await screenshot(emma.page, 'collaborative-text');
+    await Promise.all([emmaShots.blur(), jamesShots.blur()]);
+
+    const merged = `Sunrise portraits; ${original} Also a drone shot.`;
+    await expect.poll(() => emmaShots.inputValue(), { timeout: 15_000 }).toBe(merged);
+    await expect.poll(() => jamesShots.inputValue(), { timeout: 15_000 }).toBe(merged);
+    await expect
+      .poll(async () => (await answerOnServer(emma.page, 'a-emma-questionnaire.q3')).longText, { timeout: 10_000 })
+      .toBe(merged);
+    await emma.context.close();
+    await james.context.close();
+  });
+
+  test('R4.2 last write wins per field: James and Emma change different fields at once and both changes stay', async () => {
+    const emma = await logInAs(browser, server.url, 'Emma Wilson');
+    const james = await logInAs(browser, server.url, 'James Carter');
+    await expect.poll(() => james.page.getByLabel('Venue').inputValue(), { timeout: 20_000 }).not.toBe('');
+    await expect.poll(() => emma.page.getByLabel('Guest count').inputValue(), { timeout: 20_000 }).not.toBe('');
+    await Promise.all([
+      (async () => {
+        await emma.page.getByLabel('Guest count').fill('142');
+        await emma.page.getByLabel('Guest count').blur();
+      })(),
+      (async () => {
+        await james.page.getByLabel('Venue').fill('Syon Park, London');
+        await james.page.getByLabel('Venue').blur();
+      })(),
+    ]);
+    for (const page of [emma.page, james.page]) {
+      await expect.poll(() => page.getByLabel('Guest count').inputValue(), { timeout: 10_000 }).toBe('142');
+      await expect.poll(() => page.getByLabel('Venue').inputValue(), { timeout: 10_000 }).toBe('Syon Park, London');
+    }
+    await emma.context.close();
+    await james.context.close();
+  });
+
+  test('R4.2 R15.1 manual field: a date edited offline against a newer one opens the conflict dialog; keeping mine is a new version everyone sees', async () => {
+    const emma = await logInAs(browser, server.url, 'Emma Wilson');
+    const james = await logInAs(browser, server.url, 'James Carter');
+    const emmaDate = emma.page.getByLabel('Wedding date');
+    const jamesDate = james.page.getByLabel('Wedding date');
+    await expect.poll(() => emmaDate.inputValue(), { timeout: 20_000 }).not.toBe('');
+    const before = await emmaDate.inputValue();
+    await emma.context.setOffline(true);
+    await emma.page.getByText('You are offline.').waitFor({ timeout: 10_000 });
+    await emmaDate.fill('2027-07-03');
+    await emmaDate.blur();
+    await jamesDate.fill('2027-09-18');
+    await jamesDate.blur();
+    await james.page.getByText('Saving…').waitFor({ state: 'detached', timeout: 10_000 });
+    await emma.context.setOffline(false);
+
+    const dialog = emma.page.getByRole('dialog', { name: 'Conflicting change to wedding date' });
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await dialog.getByRole('region', { name: 'Your version' }).textContent()).toContain('2027-07-03');
+    expect(await dialog.getByRole('region', { name: "James's version" }).textContent()).toContain('2027-09-18');
+    expect(await dialog.textContent()).toContain(`Before both edits: ${before}`);
+    await screenshot(emma.page, 'conflict-dialog');
+    await dialog.getByRole('button', { name: 'Keep mine' }).click();
+    await expect.poll(() => jamesDate.inputValue(), { timeout: 15_000 }).toBe('2027-07-03');
+    await expect.poll(() => emmaDate.inputValue(), { timeout: 15_000 }).toBe('2027-07-03');
     await emma.context.close();
     await james.context.close();
   });

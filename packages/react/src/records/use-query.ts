@@ -1,6 +1,7 @@
 import type { RecordView } from '@wedsync/client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useRecordStore } from './record-store-context.tsx';
+import { rowsMeta } from './view-meta.ts';
 
 /**
  * The records of collection `c` (optionally filtered), recomputed once per store emission that
@@ -11,13 +12,27 @@ export function useQuery(c: string, predicate?: (record: RecordView) => boolean)
   const store = useRecordStore();
   const cache = useRef<{ predicate: typeof predicate; rows: RecordView[] } | null>(null);
   const subscribe = useCallback(
-    (onChange: () => void) =>
-      store.subscribe((changes) => {
+    (onChange: () => void) => {
+      const stopChanges = store.subscribe((changes) => {
         if (changes.some((change) => change.c === c)) {
           cache.current = null;
           onChange();
         }
-      }),
+      });
+      // Versions and unconfirmed fields move without a change notice (see view-meta.ts).
+      const stopProgress = store.outbox.on('progress', () => {
+        const cached = cache.current;
+        if (!cached) return;
+        const rows = store.query(c, cached.predicate);
+        if (rowsMeta(rows) === rowsMeta(cached.rows)) return;
+        cache.current = { predicate: cached.predicate, rows };
+        onChange();
+      });
+      return () => {
+        stopChanges();
+        stopProgress();
+      };
+    },
     [store, c],
   );
   const read = useCallback(() => {
