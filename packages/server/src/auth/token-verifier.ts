@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { ErrorCode } from '@wedsync/protocol';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 
@@ -23,11 +24,12 @@ const HMAC_ALGS = ['HS256'];
 const JWKS_ALGS = ['RS256', 'ES256'];
 
 export class TokenVerifier {
-  private readonly secret: Uint8Array | undefined;
+  /** Imported once (a KeyObject): jose would otherwise re-import raw key bytes on every verification. */
+  private readonly secret: KeyObject | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+    this.secret = options.jwtSecret ? createSecretKey(Buffer.from(options.jwtSecret, 'utf8')) : undefined;
     this.jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
     if (!this.secret && !this.jwks) throw new Error('createRealtimeServer needs jwtSecret and/or jwksUrl');
   }
