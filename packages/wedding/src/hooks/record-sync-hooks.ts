@@ -1,6 +1,14 @@
-import { type Change, type LockRequest, type Mutation, parseTopic, type RecordSnapshot } from '@wedsync/protocol';
+import {
+  type Change,
+  type LockRequest,
+  type LockStatePayload,
+  type Mutation,
+  parseTopic,
+  type RecordSnapshot,
+} from '@wedsync/protocol';
 import { collectionNamed } from '../collections/wedding-schemas.ts';
 import type { Directory } from '../directory/directory.ts';
+import { projectLockState } from '../projection/lock-projection.ts';
 import { projectChange, projectRecord } from '../projection/record-projection.ts';
 import { type Audience, audienceKey, supplierScope, weddingScope } from '../rights/audience.ts';
 import { canJoin } from '../rights/join-rights.ts';
@@ -20,7 +28,8 @@ const NO_AUDIENCE = '-';
 /**
  * The record-sync hooks (`attachRecordSync(server, { hooks })`, DESIGN §3) for the WedSync model:
  * topic → scopes, the scope writes go to, per-mutation/lock/rollback rights, and per-audience
- * projection keyed `couple:{id}` / `team:{id}` so each change is projected once per audience.
+ * projection (changes, records, locks) keyed `couple:{id}` / `team:{id}` so each change is projected
+ * once per audience.
  *
  * Scope written through a topic: supplier topics → `supplier:{S}`; couple topics, `wedding:{W}` and
  * `journey:{J}:{C}` → the wedding; `form:{F}` → the couple's wedding for a partner (answers), the
@@ -116,6 +125,15 @@ export function weddingRecordSyncHooks(directory: Directory) {
     ): RecordSnapshot | undefined {
       const audience = audienceOf(session, topic);
       return audience && projectRecord(directory, record, audience, topic);
+    },
+    /** Lock notices, replies and refusals per audience: anonymous holders, hidden records (R14.2). */
+    projectLockState(
+      lock: LockStatePayload & { scope: string },
+      session: Session,
+      topic: string,
+    ): LockStatePayload | undefined {
+      const audience = audienceOf(session, topic);
+      return audience && projectLockState(directory, audience, lock, topic);
     },
   };
 

@@ -148,7 +148,8 @@ function recordOf(directory: Directory, change: Change & { scope: string }): Rec
 
 const topicCache = new Map<string, Topic | undefined>();
 
-function asTopic(topic: string | Topic): Topic | undefined {
+/** A topic string parsed (cached), or undefined when it is not a topic. */
+export function asTopic(topic: string | Topic): Topic | undefined {
   if (typeof topic !== 'string') return topic;
   if (!topicCache.has(topic)) {
     if (topicCache.size > 10_000) topicCache.clear();
