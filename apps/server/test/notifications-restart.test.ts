@@ -57,5 +57,6 @@ describe('R5.2 R5.4 notifications survive a crash between a cause and its notifi
     expect(bell.map((record) => [record.fields.trigger, record.fields.title])).toEqual([
       ['form_submitted', 'Form submitted: Menu & dietary form'],
     ]);
-  });
+    // Two app starts and a storage open: each opens PGlite, which takes seconds on a loaded machine.
+  }, 180_000);
 });
