@@ -17,8 +17,9 @@ export default defineConfig({
       'tests/integration/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', ...needsService],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: PGlite opens take seconds on a loaded 2-core machine; tests wait on events, never sleep.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });
