@@ -148,4 +148,31 @@ describe('scenario 4: two people edit the same field', () => {
     await emma.context.close();
     await james.context.close();
   });
+
+  test('R4.2 version history: Emma rolls the venue back to the version before her change; it is a new version James sees at once', async () => {
+    const emma = await logInAs(browser, server.url, 'Emma Wilson');
+    const james = await logInAs(browser, server.url, 'James Carter');
+    const emmaVenue = emma.page.getByLabel('Venue');
+    await expect.poll(() => emmaVenue.inputValue(), { timeout: 20_000 }).not.toBe('');
+    const before = await emmaVenue.inputValue();
+    await emmaVenue.fill('Chiswick House');
+    await emmaVenue.blur();
+    await expect.poll(() => james.page.getByLabel('Venue').inputValue(), { timeout: 10_000 }).toBe('Chiswick House');
+
+    await emma.page.getByRole('button', { name: 'Version history' }).click();
+    const panel = emma.page.getByRole('region', { name: 'Version history of the wedding details' });
+    await panel.getByText('Venue → Chiswick House').waitFor({ timeout: 10_000 });
+    await panel
+      .getByRole('button', { name: /^Roll back to version \d+$/ })
+      .first()
+      .click();
+    await panel.getByRole('button', { name: 'Confirm rollback' }).click();
+    await expect.poll(() => james.page.getByLabel('Venue').inputValue(), { timeout: 10_000 }).toBe(before);
+    await panel
+      .getByText(/Rolled back to version \d+/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await emma.context.close();
+    await james.context.close();
+  });
 });

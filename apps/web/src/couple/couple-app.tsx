@@ -97,6 +97,7 @@ export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleApp
       notifications={notifications.notifications}
       onMarkRead={notifications.markRead}
       onClearNotifications={notifications.clearAll}
+      onMarkAllNotificationsRead={notifications.markAllRead}
       connectionLog={live.connectionLog}
     >
       {content}

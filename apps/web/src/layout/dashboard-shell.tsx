@@ -16,6 +16,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import type { ConnectionLogEntry } from '../diagnostics/connection-log.ts';
 import { useMobileSync } from '../mobile/use-mobile-sync.tsx';
+import { TRIGGER_LABELS } from '../notifications/bell-entries.ts';
 import type { SessionUser } from '../session/session-api.ts';
 import { MOBILE_QUERY, useMediaQuery } from './use-media-query.ts';
 import { useSyncOverview } from './use-sync-overview.ts';
@@ -38,6 +39,8 @@ export interface DashboardShellProps {
   notifications: readonly NotificationEntry[];
   onMarkRead: (id: string, read: boolean) => void;
   onClearNotifications: () => void;
+  /** Marks every notification read (R5.3), offered while some are unread. */
+  onMarkAllNotificationsRead?: () => void;
   connectionLog: readonly ConnectionLogEntry[];
   children: ReactNode;
 }
@@ -86,6 +89,8 @@ export function DashboardShell(props: DashboardShellProps) {
       notifications={props.notifications}
       onMarkRead={props.onMarkRead}
       onClearAll={props.onClearNotifications}
+      typeLabels={TRIGGER_LABELS}
+      {...(props.onMarkAllNotificationsRead ? { onMarkAllRead: props.onMarkAllNotificationsRead } : {})}
       settingsHref={`/${props.appName === 'WedSync' ? 'supplier' : 'couple'}/settings`}
     />
   );
