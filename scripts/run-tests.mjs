@@ -86,6 +86,11 @@ for (const suite of suites) {
   const report = JSON.parse(readFileSync(suite.report, 'utf8'));
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
+  // A runner that failed without failing a test (a global setup or build error) still counts once.
+  if (result.status !== 0 && (report.numFailedTests ?? 0) === 0) {
+    console.error(`run-tests: ${suite.name} failed outside its tests (see above); counting it as a failure.`);
+    failed += 1;
+  }
   // A suite that could not even load counts as failed, not as zero tests.
   failed += (report.testResults ?? []).filter(
     (file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0,
