@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { connectionFigures } from '../src/sync-metrics/connection-figures.ts';
-import { parsePrometheusText, sumOf } from '../src/sync-metrics/prometheus-text.ts';
+import { meanWhere, parsePrometheusText, sumOf, sumWhere } from '../src/sync-metrics/prometheus-text.ts';
 
 describe('sync metrics for the R16.2 dashboard', () => {
   test('R16.2 reads the server metrics text, summing a metric over nodes and labels', () => {
@@ -32,5 +32,20 @@ describe('sync metrics for the R16.2 dashboard', () => {
     const figures = connectionFigures(log, Date.parse(at(60)));
     expect(figures.uptimeRatio).toBeCloseTo(45 / 60);
     expect(figures.reconnectsPerMinute).toBeCloseTo(1);
+  });
+  test('R16.2 whole-system analytics gauges are read from their tenant="*" series only', () => {
+    const samples = parsePrometheusText(
+      [
+        'wedsync_concurrent_users{tenant="*",node="a"} 7',
+        'wedsync_concurrent_users{tenant="*",node="b"} 5',
+        'wedsync_concurrent_users{tenant="lenslight",node="a"} 3',
+        'wedsync_sync_failure_ratio{tenant="*",node="a"} 0.1',
+        'wedsync_sync_failure_ratio{tenant="*",node="b"} 0.3',
+      ].join('\n'),
+    );
+    expect(sumWhere(samples, 'wedsync_concurrent_users', 'tenant', '*')).toBe(12);
+    expect(meanWhere(samples, 'wedsync_sync_failure_ratio', 'tenant', '*')).toBeCloseTo(0.2);
+    expect(sumWhere(samples, 'wedsync_channel_subscriptions', 'tenant', '*')).toBeNull();
+    expect(meanWhere(samples, 'wedsync_sync_failure_ratio', 'tenant', 'bloom')).toBeNull();
   });
 });

@@ -38,3 +38,21 @@ export function sumOf(samples: readonly PromSample[], name: string): number | nu
   }
   return found ? total : null;
 }
+
+/**
+ * Sum of the samples of one metric whose `label` has `value` (e.g. the app's analytics gauges carry
+ * `tenant="*"` for the whole system beside one series per tenant); null when there is none.
+ */
+export function sumWhere(samples: readonly PromSample[], name: string, label: string, value: string): number | null {
+  return sumOf(
+    samples.filter((sample) => sample.labels[label] === value),
+    name,
+  );
+}
+
+/** Mean of one metric's samples with `label` = `value` over nodes (for ratios); null when absent. */
+export function meanWhere(samples: readonly PromSample[], name: string, label: string, value: string): number | null {
+  const matching = samples.filter((sample) => sample.name === name && sample.labels[label] === value);
+  if (matching.length === 0) return null;
+  return matching.reduce((total, sample) => total + sample.value, 0) / matching.length;
+}

@@ -3,7 +3,7 @@ import type { SyncMetricsSample, SyncMetricsSnapshot } from '@wedsync/react-ui';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionLogEntry } from '../diagnostics/connection-log.ts';
 import { connectionFigures } from './connection-figures.ts';
-import { parsePrometheusText, sumOf } from './prometheus-text.ts';
+import { meanWhere, parsePrometheusText, sumOf, sumWhere } from './prometheus-text.ts';
 
 export interface SyncMetricsState {
   metrics: SyncMetricsSnapshot | null;
@@ -14,7 +14,8 @@ export interface SyncMetricsState {
 const HISTORY_SAMPLES = 60;
 
 /**
- * R16.2 figures: the server's GET /metrics (connections, subscriptions, message rate, refusals), read
+ * R16.2 figures: the server's GET /metrics (connections, concurrent users, subscriptions, message rate,
+ * refusals, sync failure ratio), read
  * every `intervalMs` (default 5 s) only while the page is visible (no polling while hidden), plus
  * this device's latency, uptime and reconnection rate from the SDK.
  */
@@ -62,12 +63,13 @@ export function useSyncMetrics(connectionLog: readonly ConnectionLogEntry[], int
         }
         const metrics: SyncMetricsSnapshot = {
           connections,
-          concurrentUsers: null,
+          // The app server's analytics gauges (R16.1), whole-system series `tenant="*"`.
+          concurrentUsers: sumWhere(samples, 'wedsync_concurrent_users', 'tenant', '*'),
           messagesPerSecond,
           averageLatencyMs: latencyRef.current,
           uptimeRatio: figures.uptimeRatio,
           reconnectsPerMinute: figures.reconnectsPerMinute,
-          syncFailureRate: null,
+          syncFailureRate: meanWhere(samples, 'wedsync_sync_failure_ratio', 'tenant', '*'),
           conflictRate: null,
           subscriptionsByTopicKind: byKind,
         };
