@@ -21,7 +21,7 @@ export function SupplierHome({ primaryChannel, onOpenClient }: SupplierHomeProps
   const scope = useSupplierScope();
   const sync = useSyncOverview();
   const activity = useActivityItems(primaryChannel);
-  const clients = useClientSummaries();
+  const { clients, ready: clientsReady } = useClientSummaries();
   const { metrics } = useSupplierMetrics();
   const revenue = mainCurrency(metrics?.revenueCents ?? {});
   const overlay = { offline: sync.offline, lastSyncedAtMs: sync.lastSyncedAtMs, queuedChanges: sync.queuedChanges };
@@ -52,12 +52,17 @@ export function SupplierHome({ primaryChannel, onOpenClient }: SupplierHomeProps
       <div className="page__columns">
         <div className="card">
           <LiveSectionOverlay label="Activity" {...overlay}>
-            <ActivityFeed items={activity} />
+            {/* Remounted once the first list is in: what is there at load is not "new" (R6.1 highlight). */}
+            <ActivityFeed key={activity.ready ? 'ready' : 'loading'} items={activity.items} />
           </LiveSectionOverlay>
         </div>
         <div className="card">
           <LiveSectionOverlay label="Clients" {...overlay}>
-            <ClientList clients={clients} onSelect={(client) => onOpenClient(client.id)} />
+            <ClientList
+              key={clientsReady ? 'ready' : 'loading'}
+              clients={clients}
+              onSelect={(client) => onOpenClient(client.id)}
+            />
           </LiveSectionOverlay>
         </div>
       </div>

@@ -23,10 +23,11 @@ const FEED_LIMIT = 200;
  * audience (a field the couple did not share never shows in any text, R14.2): the latest 50 items
  * once, then each new one live as `activity_added` on `supplier:{id}`. Activity records in the store
  * (the same events, structured) fill in with local wording while the server's is not known (offline).
+ * `ready` tells when the first list is complete, so the feed highlights only what arrives after it.
  */
 export function useActivityItems(
   channel: { on(event: string, handler: (payload: unknown) => void): () => void } | null,
-): ActivityItem[] {
+): { items: ActivityItem[]; ready: boolean } {
   const scope = useSupplierScope();
   const records = useQuery('activity');
   const initial = useServerJson<{ items: ServerActivity[] }>(`/api/suppliers/${scope.supplierId}/activity?limit=50`, {
@@ -55,7 +56,7 @@ export function useActivityItems(
     });
   }, [channel]);
 
-  return useMemo(() => {
+  const items = useMemo(() => {
     const byId = new Map<string, ActivityItem>();
     for (const record of records) byId.set(record.id, activityItem(record, scope.nameOf));
     for (const server of [...(initial.data?.items ?? []), ...live.values()]) {
@@ -70,4 +71,6 @@ export function useActivityItems(
     }
     return [...byId.values()].sort((a, b) => b.atMs - a.atMs || b.id.localeCompare(a.id)).slice(0, FEED_LIMIT);
   }, [records, initial.data, live, scope.nameOf]);
+  // Ready once the server's latest items are in (or it is unreachable): only later ones are "new".
+  return { items, ready: initial.data !== null || initial.error !== null };
 }

@@ -23,8 +23,9 @@ const STATUS_COLLECTIONS = ['form_assignments', 'form_answers', 'messages', 'wed
  * statuses (refetched after each burst of relevant changes), and `updatedAtMs` set when someone
  * else's change to that wedding's records arrives (R7.2 highlight). Weddings come from the record
  * store, so a new client animates in and a disconnected one fades out as its records come and go.
+ * `ready` tells when the first list is complete (see below).
  */
-export function useClientSummaries(): ClientSummary[] {
+export function useClientSummaries(): { clients: ClientSummary[]; ready: boolean } {
   const scope = useSupplierScope();
   const store = useRecordStore();
   const weddings = useQuery('weddings');
@@ -62,7 +63,7 @@ export function useClientSummaries(): ClientSummary[] {
     if (touched.size > 0) setUpdatedAt((current) => new Map([...current, ...touched]));
   });
 
-  return useMemo(
+  const clients = useMemo(
     () =>
       weddings.map((wedding) => {
         const status = statusById.get(wedding.id);
@@ -81,4 +82,10 @@ export function useClientSummaries(): ClientSummary[] {
       }),
     [weddings, statusById, present, couplePeople, updatedAt],
   );
+  // Ready once the server listed the clients and the store holds each of them (or the server is
+  // unreachable): only clients added after that animate in.
+  const ready =
+    statuses.error !== null ||
+    (statuses.data?.statuses.every((status) => weddings.some((w) => w.id === status.weddingId)) ?? false);
+  return { clients, ready };
 }
