@@ -6,7 +6,7 @@
  * - the tab keeps its key across reloads (sessionStorage), waiting briefly for its previous page to
  *   let go of the lock;
  * - else the person's main queue, else a queue left behind by a closed tab (its changes still go out),
- *   else a new queue of its own.
+ *   else a new queue of its own. Left-behind queues with nothing to send are removed.
  * Without Web Locks (old browsers) every tab shares the main queue, as before.
  */
 const RELOAD_WAIT_MS = 1_500;
@@ -32,13 +32,40 @@ export async function claimTabQueue(userId: string): Promise<TabQueue> {
   if (!locks) return { key: main, release: () => {} };
   const remembered = readSession(`${TAB_KEY_PREFIX}${userId}`);
   const candidates = [...new Set([remembered, main, ...leftBehind(main)].filter((key): key is string => !!key))];
+  let claimed: TabQueue | null = null;
   for (const key of candidates) {
     const held = await hold(locks, key, key === remembered ? RELOAD_WAIT_MS : 0);
-    if (held) return remember(userId, key, held);
+    if (held) {
+      claimed = remember(userId, key, held);
+      break;
+    }
   }
-  const own = `${main}.tab-${randomId()}`;
-  const held = await hold(locks, own, 0);
-  return remember(userId, own, held ?? (() => {}));
+  if (!claimed) {
+    const own = `${main}.tab-${randomId()}`;
+    claimed = remember(userId, own, (await hold(locks, own, 0)) ?? (() => {}));
+  }
+  await pruneLeftBehind(locks, main, claimed.key);
+  return claimed;
+}
+
+/**
+ * Drops queues of closed tabs that hold nothing to send (each also caches records, and localStorage
+ * is small); one with queued changes stays until a tab takes it over and sends them.
+ */
+async function pruneLeftBehind(locks: LockManagerLike, main: string, mine: string): Promise<void> {
+  for (const key of leftBehind(main)) {
+    if (key === mine) continue;
+    const held = await hold(locks, key, 0);
+    if (!held) continue;
+    try {
+      const saved = JSON.parse(localStorage.getItem(key) ?? 'null') as { pending?: unknown[] } | null;
+      if (!saved || !Array.isArray(saved.pending) || saved.pending.length === 0) localStorage.removeItem(key);
+    } catch {
+      // Unreadable: leave it; the store that opens it reports the problem.
+    } finally {
+      held();
+    }
+  }
 }
 
 /** Holds the lock `name` until the returned release is called; null when another tab holds it. */
