@@ -175,4 +175,31 @@ describe('scenario 4: two people edit the same field', () => {
     await emma.context.close();
     await james.context.close();
   });
+
+  test('R3.4 R4.2 a supplier note on a form reaches the couple at once, and both write in it', async () => {
+    const emma = await logInAs(browser, server.url, 'Emma Wilson');
+    const sarah = await logInAs(browser, server.url, 'Sarah Bennett');
+    await emma.page.goto('/couple/forms/a-emma-questionnaire');
+    await sarah.page.goto('/supplier/clients/w-emma-james');
+    const live = sarah.page.getByRole('region', { name: 'Photography questionnaire (live)' });
+    await live.getByRole('button', { name: 'Add a note for the couple' }).click({ timeout: 20_000 });
+    const sarahNote = live.getByRole('textbox', { name: 'Note on Photography questionnaire text' });
+    await sarahNote.click();
+    await sarah.page.keyboard.type('Golden hour is at 19:40.', { delay: 20 });
+    await sarahNote.blur();
+
+    const emmaNote = emma.page
+      .getByRole('region', { name: 'Notes from your supplier' })
+      .getByRole('textbox', { name: 'Note on Photography questionnaire text' });
+    await expect.poll(() => emmaNote.inputValue(), { timeout: 15_000 }).toBe('Golden hour is at 19:40.');
+    await emmaNote.click();
+    await emma.page.keyboard.press('Control+End');
+    await emma.page.keyboard.type(' Perfect for the lake shots!', { delay: 20 });
+    await emmaNote.blur();
+    await expect
+      .poll(() => sarahNote.inputValue(), { timeout: 15_000 })
+      .toBe('Golden hour is at 19:40. Perfect for the lake shots!');
+    await emma.context.close();
+    await sarah.context.close();
+  });
 });

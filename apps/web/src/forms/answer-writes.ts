@@ -8,9 +8,9 @@ export interface AnswerTarget {
 }
 
 /**
- * The answer record of one field exists (created empty when missing), so it can be locked and edited
- * (R4.1: a lock is taken on an existing record). Written on `wedding:{id}`, the channel the couple app
- * keeps bound, so an answer made offline travels as soon as the link is back (R11.1).
+ * Creates the answer record of one field with its first value when it is missing (returns true then).
+ * Written on `wedding:{id}`, the channel the couple app keeps bound, so an answer made offline travels
+ * as soon as the link is back (R11.1).
  */
 export function ensureAnswer(store: RecordStore, target: AnswerTarget, initial: Record<string, unknown> = {}): boolean {
   const id = answerRecordId(target.assignmentId, target.formFieldId);

@@ -106,7 +106,8 @@ function LockedAnswerField(
       ? { c: 'weddings', id: data.weddingId, f: fieldIdOf('weddings', bound) }
       : null
     : { c: 'form_answers', id: answerRecordId(assignmentId, spec.id), f: VALUE_FIELD };
-  // A lock is taken on a record the server knows: a missing answer is created (empty) on focus first.
+  // A lock is taken on a record the server knows: a field answered for the first time is locked
+  // once its answer is confirmed.
   const exists = bound ? (data.wedding?.v ?? 0) > 0 : props.answerVersion > 0;
   const lock = useFieldLock(props.locks, exists ? lockTarget : null);
   const [focused, setFocused] = useState(false);
@@ -116,20 +117,35 @@ function LockedAnswerField(
     if (focused && exists && props.editable) takeLock.current();
   }, [focused, exists, props.editable]);
 
+  // An answer created here and not yet confirmed: a second save waits for the confirmation (sent now,
+  // it could reach the server before the record and be refused).
+  const waiting = useRef<{ value: unknown } | null>(null);
+  const writeAnswer = (value: unknown) => {
+    if (!target) return;
+    const answer = store.record('form_answers', answerRecordId(assignmentId, spec.id));
+    if (answer && answer.v === 0) waiting.current = { value };
+    else writeAnswerValue(store, target, value);
+  };
+  const writeLatest = useRef(writeAnswer);
+  writeLatest.current = writeAnswer;
+  useEffect(() => {
+    const held = waiting.current;
+    if (!held || props.answerVersion === 0) return;
+    waiting.current = null;
+    writeLatest.current(held.value);
+  }, [props.answerVersion]);
+
   const value = shownValue(spec, data.answers.get(spec.id), data.wedding);
   const text = value === null || value === undefined ? '' : String(value);
   const save = (raw: string) => {
     if (!target) return;
     const parsed = spec.type === 'number' ? (raw.trim() === '' ? null : Math.max(0, Math.round(Number(raw)))) : raw;
     if (bound && data.weddingId) store.set('weddings', data.weddingId, bound, parsed);
-    writeAnswerValue(store, target, parsed);
+    writeAnswer(parsed);
     props.onSaved();
   };
   const lockedBy = lock.lockedBy ? lock.lockedBy.holder.name : null;
-  const onFocus = () => {
-    setFocused(true);
-    if (!bound && target && !exists) writeAnswerValue(store, target, null);
-  };
+  const onFocus = () => setFocused(true);
   const onBlur = () => {
     setFocused(false);
     props.debouncer?.flush(key);

@@ -59,10 +59,7 @@ export function FormFillPage({ assignmentId, me, nameOf, onBack }: FormFillPageP
           ← All forms
         </button>
         <h1 className="page__title">{data.title}</h1>
-        <PresenceAvatars
-          people={live.presentNames.map((name) => ({ id: name, name, status: 'active' as const }))}
-          label="Also on this form"
-        />
+        <PresenceAvatars people={live.present} label="Also on this form" />
       </div>
       <div className="card">
         <FormProgressBar title={data.title} progress={data.progress} submittedAtMs={submittedAt(data.assignment)} />

@@ -1,5 +1,6 @@
 import { FieldDebouncer } from '@wedsync/client';
 import { type Typing, useIdle, usePresence, useTyping } from '@wedsync/react';
+import type { PresencePerson } from '@wedsync/react-ui';
 import { useEffect, useMemo, useState } from 'react';
 import { useLockTracker } from '../wedding/use-wedding-locks.ts';
 import type { AssignmentData } from './use-assignment-data.ts';
@@ -10,8 +11,8 @@ export interface FormCollaboration {
   debouncer: FieldDebouncer | null;
   /** Others on the form's channel filling this assignment now ("Currently filling", R3.4). */
   fillingNames: string[];
-  /** Everyone else on the form's channel, by name. */
-  presentNames: string[];
+  /** Everyone else on the form's channel (avatars, R4.3). */
+  present: PresencePerson[];
 }
 
 /**
@@ -44,5 +45,10 @@ export function useFormCollaboration(
   const fillingNames = others
     .filter((peer) => peer.metas.some((m) => m.activity === 'Filling' && m.assignmentId === assignmentId))
     .map((peer) => peer.name);
-  return { locks, typing, debouncer, fillingNames, presentNames: others.map((peer) => peer.name) };
+  const present = others.map((peer): PresencePerson => {
+    const person: PresencePerson = { id: peer.key, name: peer.name, status: peer.status };
+    if (peer.activity) person.activity = peer.activity;
+    return person;
+  });
+  return { locks, typing, debouncer, fillingNames, present };
 }

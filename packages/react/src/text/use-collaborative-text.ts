@@ -34,6 +34,8 @@ interface DraftState {
   shown: string;
   /** A caret to restore after the box's value changed under it. */
   caret: { start: number; end: number } | null;
+  /** The draft waits for the record's creation to be confirmed before it is saved. */
+  waitingForCreate: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function useCollaborativeText(
   const record = useRecord(c, id);
   const stored = typeof record?.fields[field] === 'string' ? (record.fields[field] as string) : '';
   const inputRef = useRef<HTMLTextAreaElement | HTMLInputElement | null>(null);
-  const state = useRef<DraftState>({ draft: null, base: stored, shown: stored, caret: null });
+  const state = useRef<DraftState>({ draft: null, base: stored, shown: stored, caret: null, waitingForCreate: false });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef({ store, c, id, field, commit: options.commit });
@@ -99,6 +101,13 @@ export function useCollaborativeText(
     if (current.draft === null) return;
     const text = current.draft;
     const { store: target, c: coll, id: recordId, field: name, commit } = latest.current;
+    // A record created here and not yet confirmed: an edit sent now could reach the server before it
+    // knows the record and be refused, so the draft waits (the confirmation re-renders and saves it).
+    if (recordId && target.record(coll, recordId)?.v === 0) {
+      current.waitingForCreate = true;
+      return;
+    }
+    current.waitingForCreate = false;
     current.draft = null;
     current.base = text;
     current.shown = text;
@@ -118,6 +127,11 @@ export function useCollaborativeText(
     },
     [flush, options.saveDelayMs],
   );
+
+  const confirmed = (record?.v ?? 0) > 0;
+  useEffect(() => {
+    if (confirmed && state.current.waitingForCreate) flush();
+  }, [confirmed, flush]);
 
   useEffect(() => {
     window.addEventListener('pagehide', flush);
