@@ -54,7 +54,8 @@ describe('against the real server: close() leaves no handles (R1.3, "leaked conn
     await statusWhere(client, (status) => status.state === 'reconnecting' && status.attempt >= 3);
     await client.close();
     expect(client.status).toMatchObject({ state: 'disconnected', nextRetryAtMs: null });
-    expect(resources().Timeout ?? 0).toBe(before.Timeout ?? 0);
+    // At most as many timers as before: timers of other work in this process may have fired meanwhile.
+    expect(resources().Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
     // A TCP connect aborted mid-way reports close before libuv releases its handle (one loop turn later).
     await vi.waitFor(() => {
       expect(resources().TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
