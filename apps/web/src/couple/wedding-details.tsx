@@ -63,7 +63,7 @@ export function WeddingDetails({ weddingId, me, people, editable, nameOf }: Wedd
             marks={marks}
             onSet={(field, value) => {
               try {
-                store.set('weddings', wedding.id, field, value);
+                store.set('weddings', wedding.id, field, value, { topic: `wedding:${wedding.id}` });
               } catch (error) {
                 toast({
                   tone: 'error',

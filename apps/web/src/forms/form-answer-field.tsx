@@ -140,7 +140,8 @@ function LockedAnswerField(
   const save = (raw: string) => {
     if (!target) return;
     const parsed = spec.type === 'number' ? (raw.trim() === '' ? null : Math.max(0, Math.round(Number(raw)))) : raw;
-    if (bound && data.weddingId) store.set('weddings', data.weddingId, bound, parsed);
+    if (bound && data.weddingId)
+      store.set('weddings', data.weddingId, bound, parsed, { topic: `wedding:${data.weddingId}` });
     writeAnswer(parsed);
     props.onSaved();
   };

@@ -12,6 +12,8 @@ export interface CollaborativeTextAreaProps {
   field: string;
   /** Writes the text when the default (`store.editText`) does not fit, e.g. to create a missing record. */
   commit?: (text: string) => void;
+  /** The channel edits are written through (see `writeTopicOf`). */
+  topic?: string;
   /** The shared channel carrying cursor broadcasts (R4.3). */
   channel: Channel | null;
   /** Document key of the cursors, e.g. `notes/{id}/body`. */
@@ -36,7 +38,10 @@ export interface CollaborativeTextAreaProps {
  */
 export function CollaborativeTextArea(props: CollaborativeTextAreaProps) {
   const textId = useId();
-  const text = useCollaborativeText(props.c, props.id, props.field, props.commit ? { commit: props.commit } : {});
+  const text = useCollaborativeText(props.c, props.id, props.field, {
+    ...(props.commit ? { commit: props.commit } : {}),
+    ...(props.topic ? { topic: props.topic } : {}),
+  });
   const cursors = useRemoteCursors(props.channel, props.doc, props.me, text.value);
   const mirror = useRef<HTMLDivElement>(null);
   const report = (target: HTMLTextAreaElement) => cursors.report(target.selectionStart, target.selectionEnd);

@@ -3,6 +3,7 @@ import { useRecord, useRecordHistory } from '@wedsync/react';
 import { LastUpdated, VersionHistoryPanel } from '@wedsync/react-ui';
 import { fieldNameOf } from '@wedsync/wedding';
 import { useMemo, useState } from 'react';
+import { writeTopicOf } from '../data/write-topic.ts';
 import { CollaborativeTextArea } from './collaborative-text-area.tsx';
 import { versionEntries } from './version-entries.ts';
 
@@ -47,6 +48,7 @@ export function NoteEditor({ noteId, channel, me, nameOf, editable = true }: Not
         c="notes"
         id={noteId}
         field="body"
+        topic={writeTopicOf(note)}
         channel={channel}
         doc={`notes/${noteId}/body`}
         me={me}

@@ -1,5 +1,6 @@
-import { useManualConflicts } from '@wedsync/react';
+import { useManualConflicts, useRecordStore } from '@wedsync/react';
 import { type ConflictChoice, ConflictDialog } from '@wedsync/react-ui';
+import { writeTopicOf } from '../data/write-topic.ts';
 import { CORE_FIELD_LABELS } from './core-field-labels.ts';
 
 export interface ConflictResolverProps {
@@ -13,15 +14,17 @@ export interface ConflictResolverProps {
  * and merged are written as a new mutation against the current version; theirs needs no write.
  */
 export function ConflictResolver({ nameOf }: ConflictResolverProps) {
+  const store = useRecordStore();
   const conflicts = useManualConflicts();
   const current = conflicts.pending[0];
   if (!current) return null;
   const { conflict } = current;
   const label = (CORE_FIELD_LABELS[current.field] ?? current.field).toLowerCase();
+  const topic = writeTopicOf(store.record(current.c, current.id));
   const resolve = (choice: ConflictChoice) => {
     if (choice.kind === 'theirs') conflicts.resolve(current, null);
-    else if (choice.kind === 'mine') conflicts.resolve(current, conflict.mine);
-    else conflicts.resolve(current, choice.value.trim());
+    else if (choice.kind === 'mine') conflicts.resolve(current, conflict.mine, topic);
+    else conflicts.resolve(current, choice.value.trim(), topic);
   };
   return (
     <ConflictDialog

@@ -17,8 +17,11 @@ export interface ManualConflict {
 export interface ManualConflicts {
   /** Oldest first. */
   pending: ManualConflict[];
-  /** Resolves with a new mutation: the chosen value is written over theirs; `null` keeps theirs (no write). */
-  resolve: (item: ManualConflict, value: unknown | null) => void;
+  /**
+   * Resolves with a new mutation: the chosen value is written over theirs (through `topic` when given);
+   * `null` keeps theirs (no write).
+   */
+  resolve: (item: ManualConflict, value: unknown | null, topic?: string) => void;
   /** Decide later: hides it until the next conflict of the same field. */
   dismiss: (item: ManualConflict) => void;
 }
@@ -59,11 +62,11 @@ export function useManualConflicts(): ManualConflicts {
   }, []);
 
   const resolve = useCallback(
-    (item: ManualConflict, value: unknown | null) => {
+    (item: ManualConflict, value: unknown | null, topic?: string) => {
       dismiss(item);
       if (value === null) return;
       // Made against the version holding theirs, or the server would see a second conflict.
-      const write = () => store.set(item.c, item.id, item.field, value);
+      const write = () => store.set(item.c, item.id, item.field, value, topic ? { topic } : {});
       if ((store.record(item.c, item.id)?.v ?? 0) >= item.conflict.v) return void write();
       const stop = store.subscribe(() => {
         if ((store.record(item.c, item.id)?.v ?? 0) < item.conflict.v) return;

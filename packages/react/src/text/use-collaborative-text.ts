@@ -11,6 +11,11 @@ export interface CollaborativeTextOptions {
   commit?: (text: string) => void;
   /** Default TEXT_SAVE_DELAY_MS. */
   saveDelayMs?: number;
+  /**
+   * The channel the edit is written through. Default: the one the record arrived on first — give it
+   * when several channels carry the record and only some accept writes of it (R2.2).
+   */
+  topic?: string;
 }
 
 export interface CollaborativeText {
@@ -58,8 +63,8 @@ export function useCollaborativeText(
   const state = useRef<DraftState>({ draft: null, base: stored, shown: stored, caret: null, waitingForCreate: false });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latest = useRef({ store, c, id, field, commit: options.commit });
-  latest.current = { store, c, id, field, commit: options.commit };
+  const latest = useRef({ store, c, id, field, commit: options.commit, topic: options.topic });
+  latest.current = { store, c, id, field, commit: options.commit, topic: options.topic };
 
   // Follow the stored text. Idempotent, so a second render (StrictMode) changes nothing.
   const s = state.current;
@@ -100,7 +105,7 @@ export function useCollaborativeText(
     const current = state.current;
     if (current.draft === null) return;
     const text = current.draft;
-    const { store: target, c: coll, id: recordId, field: name, commit } = latest.current;
+    const { store: target, c: coll, id: recordId, field: name, commit, topic } = latest.current;
     // A record created here and not yet confirmed: an edit sent now could reach the server before it
     // knows the record and be refused, so the draft waits (the confirmation re-renders and saves it).
     if (recordId && target.record(coll, recordId)?.v === 0) {
@@ -112,7 +117,7 @@ export function useCollaborativeText(
     current.base = text;
     current.shown = text;
     if (commit) commit(text);
-    else if (recordId) target.editText(coll, recordId, name, text);
+    else if (recordId) target.editText(coll, recordId, name, text, topic ? { topic } : {});
     rerender();
   }, []);
 
