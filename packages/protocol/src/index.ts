@@ -12,5 +12,6 @@ export * from './join-payload.ts';
 export * from './live-messages.ts';
 export * from './long-poll.ts';
 export * from './notification-messages.ts';
+export * from './search-messages.ts';
 export * from './sync-messages.ts';
 export * from './topic.ts';

@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { SearchHit } from '@wedsync/protocol';
 import type { ListItem } from '@wedsync/wedding';
-import { type ApiRecord, audiencesOf, readTopicRecords, type WeddingApiContext } from './topic-records.ts';
 
-/** One record matching a search, as the caller may see it. */
-export interface SearchHit {
-  c: string;
-  id: string;
-  /** The channel that carries it for the caller (join it to watch the record live). */
-  topic: string;
-  title: string;
-  /** A short excerpt around the first match. */
-  snippet: string;
-  matchedFields: string[];
-  updatedAtMs: number;
-}
+export type { SearchHit };
+
+import { type ApiRecord, audiencesOf, readTopicRecords, type WeddingApiContext } from './topic-records.ts';
 
 export interface SearchResult {
   query: string;

@@ -1,16 +1,8 @@
 import type { RecordStore, RecordView } from '@wedsync/client';
+import type { SearchHit } from '@wedsync/protocol';
 
-/** One hit of GET /api/search (the app server's SearchHit), or of the local fallback. */
-export interface SearchHit {
-  c: string;
-  id: string;
-  /** The channel that carries it for the caller. */
-  topic: string;
-  title: string;
-  snippet: string;
-  matchedFields: string[];
-  updatedAtMs: number;
-}
+/** One hit of GET /api/search, or of the local fallback (the wire type is defined once, in the protocol). */
+export type { SearchHit };
 
 /** The collections the server searches (activity is per-audience text, sharing and links are not content). */
 export const SEARCHED_COLLECTIONS = [
