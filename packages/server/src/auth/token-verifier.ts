@@ -1,4 +1,3 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { ErrorCode } from '@wedsync/protocol';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 
@@ -22,14 +21,20 @@ export type TokenCheck =
 
 const HMAC_ALGS = ['HS256'];
 const JWKS_ALGS = ['RS256', 'ES256'];
+const HMAC_KEY_ALGORITHM = { name: 'HMAC', hash: 'SHA-256' };
 
 export class TokenVerifier {
-  /** Imported once (a KeyObject): jose would otherwise re-import raw key bytes on every verification. */
-  private readonly secret: KeyObject | undefined;
+  /**
+   * The HS256 secret as a WebCrypto key, imported once (issue 9): given raw bytes or a KeyObject, jose
+   * exports and re-imports the key with `crypto.subtle.importKey` on every verification (~25 µs each).
+   */
+  private readonly secret: Promise<CryptoKey> | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.secret = options.jwtSecret ? createSecretKey(Buffer.from(options.jwtSecret, 'utf8')) : undefined;
+    this.secret = options.jwtSecret
+      ? crypto.subtle.importKey('raw', Buffer.from(options.jwtSecret, 'utf8'), HMAC_KEY_ALGORITHM, false, ['verify'])
+      : undefined;
     this.jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
     if (!this.secret && !this.jwks) throw new Error('createRealtimeServer needs jwtSecret and/or jwksUrl');
   }
@@ -60,7 +65,7 @@ export class TokenVerifier {
     let payload: JWTPayload;
     try {
       payload = useSecret
-        ? (await jwtVerify(token, this.secret!, verifyOptions)).payload
+        ? (await jwtVerify(token, await this.secret!, verifyOptions)).payload
         : (await jwtVerify(token, this.jwks!, verifyOptions)).payload;
     } catch (error) {
       return mapJoseError(error);
