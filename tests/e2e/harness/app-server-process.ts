@@ -14,6 +14,22 @@ export function webDistDir(): string {
   return process.env.WEDSYNC_E2E_WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist');
 }
 
+/**
+ * Settings that would point the app at a shared service. The browser suite runs each file on the
+ * embedded default (its own PGlite under a fresh DATA_DIR, in-process bus), as `npm start` does; when
+ * `npm test` sets DATABASE_URL/REDIS_URL for the PostgreSQL and Redis suites, inheriting them would put
+ * every browser file, and every earlier run, in one database, so seeded people would see each other's
+ * leftovers (duplicate chat lines, history entries and notes). A test that wants a service passes it
+ * in `env`.
+ */
+const SHARED_SERVICE_ENV = ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SMS_API_URL', 'JWKS_URL'] as const;
+
+function embeddedDefaultEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of SHARED_SERVICE_ENV) delete copy[name];
+  return copy;
+}
+
 export interface AppServerOptions {
   /** Reuse a data directory (e.g. to restart on the same embedded database). Default: a fresh temp dir. */
   dataDir?: string;
@@ -54,7 +70,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     const started = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/server/src/main.ts')], {
       cwd: REPO_ROOT,
       env: {
-        ...process.env,
+        ...embeddedDefaultEnv(process.env),
         NODE_ENV: 'development',
         HOST: '127.0.0.1',
         PORT: String(port),
