@@ -1,5 +1,13 @@
 import type { ErrorCode } from '@wedsync/protocol';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import { Hs256Verifier } from './hs256-verifier.ts';
 
 /**
  * Verifies user tokens (R1.1). HS256 with a shared `jwtSecret`, and/or RS256/ES256 with keys from a
@@ -21,32 +29,27 @@ export type TokenCheck =
 
 const HMAC_ALGS = ['HS256'];
 const JWKS_ALGS = ['RS256', 'ES256'];
-const HMAC_KEY_ALGORITHM = { name: 'HMAC', hash: 'SHA-256' };
 
 export class TokenVerifier {
-  /**
-   * The HS256 secret as a WebCrypto key, imported once (issue 9): given raw bytes or a KeyObject, jose
-   * exports and re-imports the key with `crypto.subtle.importKey` on every verification (~25 µs each).
-   */
-  private readonly secret: Promise<CryptoKey> | undefined;
+  /** HS256 is checked synchronously with the key imported once (issue 9); jose handles the JWKS algorithms. */
+  private readonly secret: Hs256Verifier | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.secret = options.jwtSecret
-      ? crypto.subtle.importKey('raw', Buffer.from(options.jwtSecret, 'utf8'), HMAC_KEY_ALGORITHM, false, ['verify'])
-      : undefined;
+    this.secret = options.jwtSecret ? new Hs256Verifier(options.jwtSecret) : undefined;
     this.jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
     if (!this.secret && !this.jwks) throw new Error('createRealtimeServer needs jwtSecret and/or jwksUrl');
   }
 
   /** Never throws; every failure maps to one of the TOKEN_* codes (or SERVER_ERROR when the JWKS is unreachable). */
   async verify(token: string): Promise<TokenCheck> {
-    let alg: string | undefined;
+    let header: ProtectedHeaderParameters;
     try {
-      alg = decodeProtectedHeader(token).alg;
+      header = decodeProtectedHeader(token);
     } catch {
       return { ok: false, code: 'TOKEN_INVALID', message: 'The access token is not a JWT' };
     }
+    const { alg } = header;
     const useSecret = alg !== undefined && HMAC_ALGS.includes(alg) && this.secret !== undefined;
     const useJwks = alg !== undefined && JWKS_ALGS.includes(alg) && this.jwks !== undefined;
     if (!useSecret && !useJwks) {
@@ -56,19 +59,25 @@ export class TokenVerifier {
         message: `Tokens signed with "${alg ?? 'none'}" are not accepted`,
       };
     }
-    const verifyOptions = {
-      algorithms: useSecret ? HMAC_ALGS : JWKS_ALGS,
-      requiredClaims: ['sub', 'exp'],
-      currentDate: new Date(this.options.nowMs()),
-      clockTolerance: this.options.clockToleranceSec ?? 0,
-    };
+    const nowMs = this.options.nowMs();
+    const clockToleranceSec = this.options.clockToleranceSec ?? 0;
     let payload: JWTPayload;
-    try {
-      payload = useSecret
-        ? (await jwtVerify(token, await this.secret!, verifyOptions)).payload
-        : (await jwtVerify(token, this.jwks!, verifyOptions)).payload;
-    } catch (error) {
-      return mapJoseError(error);
+    if (useSecret) {
+      const check = this.secret!.verify(token, header, nowMs, clockToleranceSec);
+      if (!check.ok) return check;
+      payload = check.payload;
+    } else {
+      const verifyOptions = {
+        algorithms: JWKS_ALGS,
+        requiredClaims: ['sub', 'exp'],
+        currentDate: new Date(nowMs),
+        clockTolerance: clockToleranceSec,
+      };
+      try {
+        payload = (await jwtVerify(token, this.jwks!, verifyOptions)).payload;
+      } catch (error) {
+        return mapJoseError(error);
+      }
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || typeof payload.exp !== 'number') {
       return { ok: false, code: 'TOKEN_CLAIMS_MISSING', message: 'The token needs a string "sub" and a numeric "exp"' };
