@@ -24,12 +24,8 @@ export async function startWedsyncTarget(config: TargetConfig): Promise<RunningT
     ...(config.noRateLimit ? { rateLimit: false as const } : {}),
     logger: pino({ level: 'error' }),
   });
-  // Listen through the Fastify app to pass the same listen backlog as the baselines (4096; Node's default
-  // of 511, which `RealtimeServer.listen` keeps, overflows under a connect storm and resets connections).
-  await server.app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
-  const address = server.app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  const { port } = address;
+  // The same listen backlog as the baselines (4096, also RealtimeServer's default; Node's 511 overflows under a connect storm).
+  const { port } = await server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   const records = config.records ? await attachRecords(server, config) : undefined;
   const sockets = new Set<import('node:net').Socket>();
   server.app.server.on('connection', (socket) => {

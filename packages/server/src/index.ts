@@ -26,6 +26,7 @@ export { InProcessBus, InProcessBusHub } from './fanout/in-process-bus.ts';
 export type { RateLimitOption } from './limits/message-rate-limiter.ts';
 export { PRESENCE_STATUSES } from './presence/presence-handler.ts';
 export type {
+  ListenOptions,
   ListenResult,
   PublishOptions,
   RealtimeServer,

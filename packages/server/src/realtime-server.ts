@@ -76,6 +76,19 @@ export interface RealtimeServerOptions {
   audit?: AuditSink;
 }
 
+export interface ListenOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /**
+   * Pending-connection queue length of the listening socket. Default 4_096: Node's own default of 511
+   * overflowed in a 3,000 connections/s storm (connections reset). The kernel caps it at
+   * `net.core.somaxconn` (Linux).
+   */
+  backlog?: number;
+}
+
 export interface ListenResult {
   port: number;
   /** `http://host:port` (`https://` with TLS) */
@@ -112,7 +125,7 @@ export interface RealtimeServer {
   readonly sessionCount: number;
   /** Sizes of the engine's internal maps (all 0 on an idle node; used by leak tests and /healthz). */
   stats(): RealtimeStats;
-  listen(options?: { port?: number; host?: string }): Promise<ListenResult>;
+  listen(options?: ListenOptions): Promise<ListenResult>;
   /** Closes every socket with SERVER_SHUTTING_DOWN (4010), releases every timer and bus subscription. Idempotent. */
   close(): Promise<void>;
   /**
@@ -141,6 +154,9 @@ export interface RealtimeServer {
   /** This node's members of `topic` (canonical or `realtime:` form). */
   localMembers(topic: string): SessionInfo[];
 }
+
+/** See `ListenOptions.backlog`. */
+export const DEFAULT_LISTEN_BACKLOG = 4_096;
 
 /** Sockets still open this long after `close()` sent SERVER_SHUTTING_DOWN are terminated. */
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -246,8 +262,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       memberships: ctx.topics.membershipCount,
       presenceTopics: ctx.presence.topicCount,
     }),
-    async listen({ port = 0, host = '127.0.0.1' } = {}) {
-      await app.listen({ port, host });
+    async listen({ port = 0, host = '127.0.0.1', backlog = DEFAULT_LISTEN_BACKLOG } = {}) {
+      await app.listen({ port, host, backlog });
       const address = app.server.address() as AddressInfo;
       const base = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
       const secure = isTlsServer(app.server);
