@@ -102,6 +102,24 @@ describe('web app shell in a real browser', () => {
     await dashboard.getByText('Connections: 1').waitFor({ timeout: 20_000 });
     await dashboard.getByRole('img', { name: /Messages \/ s: now/ }).waitFor({ timeout: 20_000 });
     expect(await dashboard.getByRole('table').textContent()).toContain('all channels (server)');
+
+    // R12.1 R16.1: the page's SDK telemetry is sent at once when the page hides; the history of all
+    // clients (GET /api/analytics) then counts it when the page is visible again.
+    const telemetrySent = page.waitForResponse(
+      (response) => response.url().endsWith('/api/telemetry') && response.request().method() === 'POST',
+    );
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    expect((await telemetrySent).status()).toBe(204);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const history = page.getByRole('region', { name: 'Sync history' });
+    await history.getByText(/^[1-9]\d* client reports?, /).waitFor({ timeout: 20_000 });
+    await history.getByRole('img', { name: /^Uptime \(clients\): now \d/ }).waitFor({ timeout: 20_000 });
     await screenshot(page, 'sync-dashboard');
     await context.close();
   });

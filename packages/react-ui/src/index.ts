@@ -58,6 +58,7 @@ export {
   type SyncMetricsSample,
   type SyncMetricsSnapshot,
 } from './sync-dashboard.tsx';
+export { SyncHistory, type SyncHistoryPoint, type SyncHistoryProps } from './sync-history.tsx';
 export { type SyncProgress, SyncProgressBar } from './sync-progress-bar.tsx';
 export { type SyncSettings, SyncSettingsPanel, type SyncSettingsPanelProps } from './sync-settings-panel.tsx';
 export { type ChatMessage, TeamChat, type TeamChatProps } from './team-chat.tsx';

@@ -1,4 +1,4 @@
-import { RealtimeClient, type RecordStore } from '@wedsync/client';
+import { createHttpTelemetrySender, RealtimeClient, type RecordStore, SyncTelemetry } from '@wedsync/client';
 import { useEffect, useState } from 'react';
 import { closeSessionStore, openSessionStore } from '../data/open-session-store.ts';
 import { type ConnectionLogEntry, recordConnectionLog } from '../diagnostics/connection-log.ts';
@@ -40,14 +40,28 @@ export function useSessionClient(token: string, userId: string): SessionClient |
       if (!cancelled) setSession({ client, store, me, meError, connectionLog });
     };
     publish();
+    // R12.1, R16.1: the client's own view of sync (uptime, round trips, reconnects, failures and
+    // conflicts) reaches the server every 10 s and as the page hides; it feeds the Sync page's graphs.
+    let telemetry: SyncTelemetry | null = null;
+    const startTelemetry = (outbox?: RecordStore['outbox']) => {
+      if (cancelled || telemetry) return;
+      telemetry = new SyncTelemetry({
+        client,
+        outbox,
+        send: createHttpTelemetrySender({ url: '/api/telemetry', token }),
+        visibility: document,
+      });
+    };
     openSessionStore(userId).then(
       (opened) => {
         if (cancelled) return void closeSessionStore(opened);
         store = opened;
+        startTelemetry(opened.outbox);
         publish();
       },
       (error: Error) => {
         meError = `STORE_UNAVAILABLE: ${error.message}`;
+        startTelemetry();
         publish();
       },
     );
@@ -81,6 +95,7 @@ export function useSessionClient(token: string, userId: string): SessionClient |
     });
     return () => {
       cancelled = true;
+      void telemetry?.close();
       stopLog();
       stopRetry();
       void scope?.dispose();

@@ -69,7 +69,7 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
       ) : page?.path === '/supplier/search' ? (
         <SearchPage token={session.token} onOpen={(hit) => navigate(searchHitPath(hit))} />
       ) : page?.path === '/supplier/sync' ? (
-        <SyncPage connectionLog={live.connectionLog} />
+        <SyncPage connectionLog={live.connectionLog} token={session.token} />
       ) : clientId ? (
         <ClientProfile weddingId={clientId} me={session.user} team={teamPeople} />
       ) : (

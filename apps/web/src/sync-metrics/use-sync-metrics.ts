@@ -70,6 +70,7 @@ export function useSyncMetrics(connectionLog: readonly ConnectionLogEntry[], int
           uptimeRatio: figures.uptimeRatio,
           reconnectsPerMinute: figures.reconnectsPerMinute,
           syncFailureRate: meanWhere(samples, 'wedsync_sync_failure_ratio', 'tenant', '*'),
+          // Conflict frequency comes from every client's telemetry (the analytics history, SyncPage).
           conflictRate: null,
           subscriptionsByTopicKind: byKind,
         };
