@@ -1,11 +1,12 @@
 import { isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
 import type { Mutation, MutationResult } from '@wedsync/protocol';
 import type { CommitRequest, CommitResult } from '../../server/src/storage/storage.ts';
-import { findBlockingLock, lockRefusal } from './lock-store.ts';
+import { blockingLockAmong, liveLocksOn, lockRefusal } from './lock-store.ts';
 import { type WorkingRecord, WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';
+import type { LockTableRow } from './stored-rows.ts';
 import { type StagedVersion, writeVersions } from './version-writer.ts';
-import { lockRecords } from './write-lock.ts';
+import { lockClients, lockRecords } from './write-lock.ts';
 
 type Rejection = Extract<MutationResult, { status: 'rejected' }>;
 
@@ -18,8 +19,20 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
 });
 
 /**
- * Applies a batch of mutations in one transaction (group commit, DESIGN §1, §7) with one result per
- * mutation (R11.2):
+ * Applies a batch of mutations in one transaction with one result per mutation (R11.2); see
+ * `commitGroup`, of which this is the group of one.
+ */
+export async function commitMutations(sql: SqlClient, request: CommitRequest): Promise<CommitResult> {
+  const [result] = await commitGroup(sql, [request]);
+  return result!;
+}
+
+/**
+ * Applies the batches of several requests (several clients, sessions, scopes) in ONE transaction:
+ * one set of reads, one log append, one WAL flush (group commit, DESIGN §1, §7). The requests are
+ * decided in order, each as if committed alone right after the ones before it (a later request
+ * sees an earlier one's versions of a record as committed), so their seqs are contiguous per request
+ * and in request order. One result per request, each with one result per mutation:
  * - `mid` ≤ the client's last processed mid → `duplicate`, with the version and seq it got if it
  *   was applied. Every processed mid counts, also a rejected or conflicting one: to retry a
  *   refused change, send it again under a new mid.
@@ -28,57 +41,79 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
  *   mutation only; they are decided before anything of it is written.
  * - When every op is a manual conflict → `conflict`, no new version.
  * - A delete of a deleted record is `applied` again with the deleting version.
- * Database errors abort the whole batch (nothing is acknowledged; the client resends).
+ * Database errors abort the whole transaction (nothing is acknowledged; the caller may retry the
+ * requests one by one, see `CommitQueue`).
+ *
+ * Round trips: BEGIN, record locks, client rows, records, locks, history read-ahead (only when a
+ * base is older than the stored version), the append (one statement), COMMIT.
  */
-export function commitMutations(sql: SqlClient, request: CommitRequest): Promise<CommitResult> {
-  if (request.mutations.length === 0) return Promise.resolve({ results: [], changes: [] });
+export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]): Promise<CommitResult[]> {
+  if (requests.every((request) => request.mutations.length === 0)) {
+    return Promise.resolve(requests.map(() => ({ results: [], changes: [] })));
+  }
   return sql.transaction(async (tx) => {
-    await lockRecords(tx, request.mutations);
-    let lastMid = await lockClient(tx, request.clientId);
+    // Ids with NUL cannot even be SQL parameters; their mutations are refused by `decide`.
+    const all = requests.flatMap((request) => request.mutations).filter((mutation) => !hasNulKey(mutation));
+    await lockRecords(tx, all);
+    const lastMids = await lockClients(
+      tx,
+      requests.filter((request) => request.mutations.length > 0).map((request) => request.clientId),
+    );
     const records = new WorkingRecords(tx);
-    const staged: StagedVersion[] = [];
-    const results: (MutationResult | (() => MutationResult))[] = [];
-    for (const mutation of request.mutations) {
-      if (mutation.mid <= lastMid) {
-        results.push(await duplicateOf(tx, request.clientId, mutation.mid, staged));
-        continue;
+    await records.load(all);
+    const locks = await liveLocksOn(tx, all, Math.min(...requests.map((request) => request.nowMs)));
+    await records.loadHistory(all);
+    const context: GroupContext = { tx, records, locks, staged: [] };
+    const owners: number[] = [];
+    const pending: (MutationResult | (() => MutationResult))[][] = [];
+    for (const [index, request] of requests.entries()) {
+      const results: (MutationResult | (() => MutationResult))[] = [];
+      pending.push(results);
+      let lastMid = lastMids.get(request.clientId) ?? 0;
+      for (const mutation of request.mutations) {
+        if (mutation.mid <= lastMid) {
+          results.push(await duplicateOf(tx, request.clientId, mutation.mid, context.staged));
+          continue;
+        }
+        lastMid = mutation.mid;
+        const outcome = await decide(context, request, mutation);
+        if ('status' in outcome) {
+          results.push(outcome);
+        } else if ('version' in outcome) {
+          const { version, conflicts } = outcome;
+          records.stage(outcome.record, version);
+          context.staged.push(version);
+          owners.push(index);
+          results.push(() => ({
+            mid: mutation.mid,
+            status: 'applied',
+            v: version.v,
+            seq: version.seq!,
+            ...(conflicts.length > 0 ? { conflicts } : {}),
+          }));
+        } else {
+          results.push(outcome.resolve);
+        }
       }
-      lastMid = mutation.mid;
-      const outcome = await decide(tx, request, mutation, records);
-      if ('status' in outcome) {
-        results.push(outcome);
-      } else if ('version' in outcome) {
-        const { version, conflicts } = outcome;
-        records.stage(outcome.record, version);
-        staged.push(version);
-        results.push(() => ({
-          mid: mutation.mid,
-          status: 'applied',
-          v: version.v,
-          seq: version.seq!,
-          ...(conflicts.length > 0 ? { conflicts } : {}),
-        }));
-      } else {
-        results.push(outcome.resolve);
-      }
+      if (request.mutations.length > 0) lastMids.set(request.clientId, lastMid);
     }
-    const changes = await writeVersions(tx, staged);
-    await tx.query('UPDATE sync_client_mutations SET last_mid = $2 WHERE client_id = $1', [request.clientId, lastMid]);
-    return { results: results.map((result) => (typeof result === 'function' ? result() : result)), changes };
+    const marks = [...lastMids].map(([clientId, lastMid]) => ({ clientId, lastMid }));
+    const changes = await writeVersions(tx, context.staged, marks);
+    return requests.map((_, index) => ({
+      results: pending[index]!.map((result) => (typeof result === 'function' ? result() : result)),
+      changes: changes.filter((_, position) => owners[position] === index),
+    }));
   });
 }
 
-/** Locks the client's replay row (created at 0) for the transaction and returns its last mid. */
-async function lockClient(tx: SqlClient, clientId: string): Promise<number> {
-  await tx.query(
-    'INSERT INTO sync_client_mutations (client_id, last_mid) VALUES ($1, 0) ON CONFLICT (client_id) DO NOTHING',
-    [clientId],
-  );
-  const rows = await tx.query<{ last_mid: unknown }>(
-    'SELECT last_mid FROM sync_client_mutations WHERE client_id = $1 FOR UPDATE',
-    [clientId],
-  );
-  return Number(rows[0]?.last_mid ?? 0);
+/** What the mutations of one group transaction share. */
+interface GroupContext {
+  tx: SqlClient;
+  records: WorkingRecords;
+  /** Live locks on every record of the group, read once after the record locks. */
+  locks: readonly LockTableRow[];
+  /** Versions decided so far, in seq order. */
+  staged: StagedVersion[];
 }
 
 async function duplicateOf(
@@ -106,12 +141,8 @@ type Decision =
     }
   | { resolve: () => MutationResult };
 
-async function decide(
-  tx: SqlClient,
-  request: CommitRequest,
-  mutation: Mutation,
-  records: WorkingRecords,
-): Promise<Decision> {
+async function decide(context: GroupContext, request: CommitRequest, mutation: Mutation): Promise<Decision> {
+  const { records } = context;
   const { mid } = mutation;
   const collection = request.schemas.collection(mutation.c);
   if (!collection) return reject(mid, 'UNKNOWN_COLLECTION', `No collection "${mutation.c}"`);
@@ -127,8 +158,8 @@ async function decide(
     return reject(mid, 'RECORD_NOT_FOUND', `Record ${mutation.c}/${mutation.id} was deleted`);
   }
   const fields = mutation.del ? 'all' : [...new Set(mutation.ops.map((op) => op.f))];
-  const blocking = await findBlockingLock(
-    tx,
+  const blocking = blockingLockAmong(
+    context.locks,
     { c: mutation.c, id: mutation.id, fields },
     request.actor.userId,
     request.nowMs,
@@ -183,6 +214,10 @@ function deletedAlready(mid: number, record: WorkingRecord): Decision {
   const deleting = record.staged.at(-1);
   if (deleting) return { resolve: () => ({ mid, status: 'applied', v: deleting.v, seq: deleting.seq! }) };
   return { mid, status: 'applied', v: record.v, seq: record.storedSeq };
+}
+
+function hasNulKey(mutation: Mutation): boolean {
+  return mutation.c.includes('\u0000') || mutation.id.includes('\u0000');
 }
 
 function hasNul(mutation: Mutation): boolean {

@@ -9,4 +9,3 @@ export { createPgSqlClient, type PgSqlClientOptions } from './pg-sql-client.ts';
 export { createPgliteSqlClient } from './pglite-sql-client.ts';
 export { inSavepoint, jsonParam, type SqlClient, type SqlRow } from './sql-client.ts';
 export { createSqlStorage, type SqlStorage, type SqlStorageOptions } from './sql-storage.ts';
-export { LOG_APPEND_LOCK_KEY } from './write-lock.ts';

@@ -25,27 +25,57 @@ export function publicHolder(lock: LockRow): LockHolder {
 
 const LOCK_COLUMNS = 'c, id, f, scope, user_id, user_name, session_id, expires_at_ms';
 
+type BlockingLock = { code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow };
+
+/** The locks on the given records that are live at `nowMs` (any holder), in one statement. */
+export async function liveLocksOn(
+  sql: SqlClient,
+  records: readonly { c: string; id: string }[],
+  nowMs: number,
+): Promise<LockTableRow[]> {
+  if (records.length === 0) return [];
+  return sql.query<LockTableRow>(
+    `SELECT ${LOCK_COLUMNS.split(', ')
+      .map((column) => `l.${column}`)
+      .join(', ')} FROM sync_locks l
+       JOIN (SELECT DISTINCT c, id FROM unnest($1::text[], $2::text[]) AS u(c, id)) AS k ON l.c = k.c AND l.id = k.id
+      WHERE l.expires_at_ms > $3`,
+    [records.map((record) => record.c), records.map((record) => record.id), nowMs],
+  );
+}
+
 /**
- * The live lock of another user that blocks a write of `fields` (`'all'` for a delete or a
- * record-wide write) on a record, record locks first; undefined when the write may go ahead.
+ * Among `locks` (e.g. from `liveLocksOn`), the live lock of another user that blocks a write of
+ * `fields` (`'all'` for a delete or a record-wide write) on a record, the record lock first;
+ * undefined when the write may go ahead.
  */
+export function blockingLockAmong(
+  locks: readonly LockTableRow[],
+  target: { c: string; id: string; fields: readonly number[] | 'all' },
+  userId: string,
+  nowMs: number,
+): BlockingLock | undefined {
+  let found: LockTableRow | undefined;
+  for (const row of locks) {
+    if (row.c !== target.c || row.id !== target.id || Number(row.expires_at_ms) <= nowMs || row.user_id === userId) {
+      continue;
+    }
+    if (row.f !== RECORD_LOCK_FIELD && target.fields !== 'all' && !target.fields.includes(row.f)) continue;
+    if (!found || row.f < found.f) found = row;
+  }
+  if (!found) return undefined;
+  const lock = toLockRow(found);
+  return { code: lock.f === undefined ? 'RECORD_LOCKED' : 'FIELD_LOCKED', lock };
+}
+
+/** `blockingLockAmong` the live locks of the one record, read now. */
 export async function findBlockingLock(
   sql: SqlClient,
   target: { c: string; id: string; fields: readonly number[] | 'all' },
   userId: string,
   nowMs: number,
-): Promise<{ code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow } | undefined> {
-  const rows = await sql.query<LockTableRow>(
-    `SELECT ${LOCK_COLUMNS} FROM sync_locks
-      WHERE c = $1 AND id = $2 AND expires_at_ms > $3 AND user_id <> $4
-        AND (f = ${RECORD_LOCK_FIELD} OR $5::boolean OR f = ANY($6::integer[]))
-      ORDER BY f LIMIT 1`,
-    [target.c, target.id, nowMs, userId, target.fields === 'all', target.fields === 'all' ? [] : target.fields],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  const lock = toLockRow(row);
-  return { code: lock.f === undefined ? 'RECORD_LOCKED' : 'FIELD_LOCKED', lock };
+): Promise<BlockingLock | undefined> {
+  return blockingLockAmong(await liveLocksOn(sql, [target], nowMs), target, userId, nowMs);
 }
 
 /** The refusal message and details of a blocked write, naming the holder (R4.1). */

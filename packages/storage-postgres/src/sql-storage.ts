@@ -34,7 +34,7 @@ export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}
     commit: (request) => commitMutations(sql, request),
 
     /**
-     * Readers: the log is commit-ordered (see `allocateSeqs`), so a read returns a prefix of what
+     * Readers: the log is commit-ordered (see write-lock.ts), so a read returns a prefix of what
      * will ever exist after `afterSeq`; move the cursor to the last seq returned, never wait on a hole.
      */
     async changesSince(scopes, afterSeq, limit): Promise<StoredChange[]> {

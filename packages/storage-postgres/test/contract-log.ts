@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredChange } from '../../server/src/storage/storage.ts';
-import { LOG_APPEND_LOCK_KEY, runMigrations, type SqlStorage, STORAGE_MIGRATIONS } from '../src/index.ts';
+import { runMigrations, type SqlStorage, STORAGE_MIGRATIONS } from '../src/index.ts';
 import { commit, commitOne, F, mutation, SCOPE, T0 } from './contract-fixture.ts';
 
 const OTHER = 'wedding:w2';
@@ -102,7 +102,7 @@ export function describeLog(get: () => SqlStorage, load: { concurrentCommits: nu
         for (let n = 0; n < 10; n++) {
           await storage.sql
             .transaction(async (tx) => {
-              await tx.query('SELECT pg_advisory_xact_lock($1)', [LOG_APPEND_LOCK_KEY]);
+              // The head row is the log-append lock (write-lock.ts).
               await tx.query('UPDATE sync_head SET seq = seq + 1 WHERE id = 1');
               throw new Error('rolled back on purpose');
             })
