@@ -27,6 +27,21 @@ export const CONTROL_SUBJECT = 'rt:control';
 
 export type ControlBusMessage = { k: 'rv'; n: string; u: string; f?: string };
 
+/**
+ * A test for a node's own echoes that runs before `JSON.parse` (issue 9): every topic bus message is
+ * serialised with `k` first and `n` second (object literals through `JSON.stringify`, and the `m`
+ * message built by hand in topic-delivery.ts), so an own message starts with `{"k":"<kind>","n":<own id JSON>`.
+ * Own messages need no parsing: delivery and presence drop every message of their own node.
+ */
+export function ownMessageTest(nodeId: string): (text: string) => boolean {
+  const nodeField = `,"n":${JSON.stringify(nodeId)}`;
+  return (text) => {
+    if (!text.startsWith('{"k":"')) return false;
+    const kindEnd = text.indexOf('"', 6);
+    return kindEnd > 0 && text.startsWith(nodeField, kindEnd + 1);
+  };
+}
+
 /** Parses a bus message; undefined for anything that is not an object with string `k` and `n`. */
 export function parseBusMessage<T extends { k: string; n: string }>(text: string): T | undefined {
   try {

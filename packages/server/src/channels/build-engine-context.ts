@@ -3,7 +3,7 @@ import type { AuditSink } from '../audit/audit-sink.ts';
 import { EngineAudit } from '../audit/engine-audit.ts';
 import { defaultUserFromClaims } from '../auth/auth-user.ts';
 import { TokenVerifier } from '../auth/token-verifier.ts';
-import { parseBusMessage, type TopicBusMessage } from '../broadcast/bus-messages.ts';
+import { ownMessageTest, parseBusMessage, type TopicBusMessage } from '../broadcast/bus-messages.ts';
 import { TopicDelivery } from '../broadcast/topic-delivery.ts';
 import type { FanoutBus } from '../fanout/fanout-bus.ts';
 import { MessageRateLimiter, type RateLimitOption } from '../limits/message-rate-limiter.ts';
@@ -64,10 +64,13 @@ export function buildEngineContext(options: EngineOptions, bus: FanoutBus, logge
       logger.debug({ err: error, topic }, 'presence publish failed');
     });
   };
+  const isOwnMessage = ownMessageTest(nodeId);
   const topics: TopicIndex = new TopicIndex({
     bus,
     logger,
     onBusMessage(topic, text) {
+      // The bus hands this node's own publishes back; recognise them without parsing (DESIGN §7).
+      if (isOwnMessage(text)) return;
       const message = parseBusMessage<TopicBusMessage>(text);
       if (!message) return;
       if (message.k === 'm' || message.k === 'mb') delivery.onBusMessage(topic, message);
