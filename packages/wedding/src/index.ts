@@ -15,6 +15,7 @@ export * from './collections/feed-collections.ts';
 export * from './collections/form-collections.ts';
 export * from './collections/journey-collections.ts';
 export * from './collections/people-collections.ts';
+export * from './collections/searched-collections.ts';
 export * from './collections/wedding-collections.ts';
 export * from './collections/wedding-schemas.ts';
 export * from './collections/work-collections.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SearchHit } from '@wedsync/protocol';
-import type { ListItem } from '@wedsync/wedding';
+import { type ListItem, SEARCHED_COLLECTIONS } from '@wedsync/wedding';
 
 export type { SearchHit };
 
@@ -15,19 +15,7 @@ export interface SearchResult {
   scopes: string[];
 }
 
-/** Collections searched; activity is text rendered per audience (the feed), sharing and links are not content. */
-const SEARCHED = new Set([
-  'weddings',
-  'forms',
-  'form_answers',
-  'tasks',
-  'meetings',
-  'notes',
-  'messages',
-  'payments',
-  'journeys',
-  'team_chat',
-]);
+const SEARCHED = new Set<string>(SEARCHED_COLLECTIONS);
 
 /**
  * Full-text search over every record the caller may see (R13 scenario 11, R14.2): for each of the

@@ -1,22 +1,9 @@
 import type { RecordStore, RecordView } from '@wedsync/client';
 import type { SearchHit } from '@wedsync/protocol';
+import { SEARCHED_COLLECTIONS } from '@wedsync/wedding';
 
 /** One hit of GET /api/search, or of the local fallback (the wire type is defined once, in the protocol). */
 export type { SearchHit };
-
-/** The collections the server searches (activity is per-audience text, sharing and links are not content). */
-export const SEARCHED_COLLECTIONS = [
-  'weddings',
-  'forms',
-  'form_answers',
-  'tasks',
-  'meetings',
-  'notes',
-  'messages',
-  'payments',
-  'journeys',
-  'team_chat',
-] as const;
 
 const COLLECTION_LABELS: Record<string, string> = {
   weddings: 'Wedding',
