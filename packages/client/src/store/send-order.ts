@@ -6,6 +6,11 @@ import type { OutboxEntry } from '../outbox/outbox-types.ts';
  * before it travels (R11.2). The server reads a mutation's ops as made on its `base` followed by the
  * same client's earlier mutations of the record that named the same base (`mergeMutation`). So a
  * later mutation may share a batch with, or follow an unsettled, earlier one only when:
+ * - the earlier one does not create the record (base 0: no confirmed version here). The server
+ *   authorises every mutation of a batch against the records as they were before the batch, and an
+ *   application's rights model follows commits with a delay (it is current once the change is
+ *   delivered), so an edit travelling with or right after its record's create is refused as an edit
+ *   of a record that does not exist (a new note's first words were lost, R3.4, R11.2);
  * - both name the same base, and the earlier one travelled (if it did) with that base;
  * - neither deletes the record;
  * - they do not both edit one text field (so a refused text edit can still be taken out of the
@@ -15,7 +20,7 @@ export function mustWaitFor(schemas: SchemaIndex, later: OutboxEntry, earlier: O
   const a = later.mutation;
   const b = earlier.mutation;
   if (a.c !== b.c || a.id !== b.id) return false;
-  if (a.del || b.del) return true;
+  if (b.base === 0 || a.del || b.del) return true;
   if (a.base !== b.base) return true;
   if (earlier.sentBase !== undefined && earlier.sentBase !== b.base) return true;
   const collection = schemas.collection(a.c);
