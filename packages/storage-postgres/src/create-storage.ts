@@ -19,12 +19,20 @@ export async function createPgliteStorage(options: CommonOptions & { dataDir?: s
   return ready(createSqlStorage(sql, options), options);
 }
 
-/** PostgreSQL (`DATABASE_URL`), optionally in its own schema (created if missing). Pool size default 10. */
+/**
+ * PostgreSQL (`DATABASE_URL`), optionally in its own schema (created if missing). Pool size default
+ * 10; group commit with 2 transactions in flight by default (`commitConcurrency`, see `SqlStorageOptions`).
+ */
 export async function createPostgresStorage(
-  options: CommonOptions & { connectionString: string; schema?: string; poolSize?: number },
+  options: CommonOptions & {
+    connectionString: string;
+    schema?: string;
+    poolSize?: number;
+    commitConcurrency?: number;
+  },
 ): Promise<SqlStorage> {
   const sql = await createPgSqlClient(options);
-  return ready(createSqlStorage(sql, options), options);
+  return ready(createSqlStorage(sql, { ...options, commitConcurrency: options.commitConcurrency ?? 2 }), options);
 }
 
 async function ready(storage: SqlStorage, options: CommonOptions): Promise<SqlStorage> {

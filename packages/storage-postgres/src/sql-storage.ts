@@ -1,5 +1,6 @@
 import type { Storage, StoredChange, StoredRecord } from '../../server/src/storage/storage.ts';
-import { commitMutations } from './commit-mutations.ts';
+import { commitGroup } from './commit-group.ts';
+import { CommitQueue } from './commit-queue.ts';
 import { readHistory, rollbackRecord } from './history-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { type MigrationSet, runMigrations, STORAGE_MIGRATIONS } from './migrations.ts';
@@ -14,6 +15,14 @@ export interface SqlStorage extends Storage {
 export interface SqlStorageOptions {
   /** Further migration sets, applied after this package's, in order (e.g. the app's tables). */
   migrations?: readonly MigrationSet[];
+  /**
+   * Group commit (DESIGN §7): how many group transactions may be in flight at once (default 1; a
+   * single-connection client gains nothing from more). Commits arriving meanwhile wait and then go
+   * together in one transaction.
+   */
+  commitConcurrency?: number;
+  /** A group transaction holds at most this many mutations (default 1 000; one larger request goes alone). */
+  maxGroupMutations?: number;
 }
 
 const LOG_COLUMNS = 'seq, scope, c, id, v, ops, del, by, at_ms, cid, mid';
@@ -22,6 +31,10 @@ const RECORD_COLUMNS = 'c, id, scope, v, seq, fields, del, updated_by, updated_a
 /** The Storage seam (DESIGN §1, §5) over any `SqlClient`: PostgreSQL or PGlite, same SQL. */
 export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}): SqlStorage {
   const locks = createLockStore(sql);
+  const commits = new CommitQueue((requests) => commitGroup(sql, requests), {
+    concurrency: Math.max(1, Math.floor(options.commitConcurrency ?? 1)),
+    maxGroupMutations: options.maxGroupMutations ?? 1_000,
+  });
   let closed = false;
   return {
     sql,
@@ -31,7 +44,8 @@ export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}
       await runMigrations(sql, [STORAGE_MIGRATIONS, ...(options.migrations ?? [])]);
     },
 
-    commit: (request) => commitMutations(sql, request),
+    /** Concurrent commits are grouped into one transaction each (`CommitQueue`). */
+    commit: (request) => commits.commit(request),
 
     /**
      * Readers: the log is commit-ordered (see write-lock.ts), so a read returns a prefix of what

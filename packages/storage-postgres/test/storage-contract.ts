@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { SqlStorage } from '../src/index.ts';
 import { resetStorage } from './contract-fixture.ts';
+import { describeGroupCommit } from './contract-group-commit.ts';
 import { describeLocksAndHistory } from './contract-locks-history.ts';
 import { describeLog } from './contract-log.ts';
 import { describeMutations } from './contract-mutations.ts';
@@ -39,6 +40,7 @@ export function runStorageContract(
     });
     describeMutations(get);
     describeLocksAndHistory(get);
+    describeGroupCommit(get);
     describeLog(get, { concurrentCommits: options.concurrentCommits ?? 120, committers: options.committers ?? 8 });
   });
 }

@@ -19,15 +19,6 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
 });
 
 /**
- * Applies a batch of mutations in one transaction with one result per mutation (R11.2); see
- * `commitGroup`, of which this is the group of one.
- */
-export async function commitMutations(sql: SqlClient, request: CommitRequest): Promise<CommitResult> {
-  const [result] = await commitGroup(sql, [request]);
-  return result!;
-}
-
-/**
  * Applies the batches of several requests (several clients, sessions, scopes) in ONE transaction:
  * one set of reads, one log append, one WAL flush (group commit, DESIGN §1, §7). The requests are
  * decided in order, each as if committed alone right after the ones before it (a later request
