@@ -102,7 +102,8 @@ describe('RecordStore: optimistic view and inbound changes (R3, R4.2, R11.2, R12
     });
     expect(store.outbox.entries()).toEqual([]);
     expect(store.record('weddings', 'w1')).toMatchObject({ v: 2, fields: { notes: 'Hello world' }, pendingFields: [] });
-    expect(events).toEqual([]);
+    // Announced as a confirmation of this client's edit: no value changed, never as someone else's edit.
+    expect(events).toEqual([expect.objectContaining({ source: 'local', v: 2, fields: [], confirmed: ['notes'] })]);
     await store.close();
   });
 

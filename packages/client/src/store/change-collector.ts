@@ -48,7 +48,12 @@ export class ChangeCollector {
     }
   }
 
-  /** Records one record's change between two views (nothing when nothing visible changed). */
+  /**
+   * Records one record's change between two views: its visible values, and also its confirmed
+   * version and unconfirmed fields, so an edit confirmed with the value it already showed is
+   * announced too (R11.2: "Saving…" clears, a created record gets its version). Nothing when the two
+   * views are the same.
+   */
   record(
     collection: CompiledCollection,
     c: string,
@@ -61,8 +66,21 @@ export class ChangeCollector {
     const fields = diffViews(collection, before, after);
     const created = before === null && after !== null;
     const deleted = before !== null && after === null;
-    if (fields.length === 0 && !created && !deleted) return;
-    this.#collecting?.push({ c, id, source, ...meta, created, deleted, fields });
+    const versionMoved = before !== null && after !== null && before.v !== after.v;
+    const confirmed = confirmedFields(collection, before, after);
+    const pendingAdded = [...(after?.pendingFieldIds ?? [])].some((f) => !before?.pendingFieldIds.has(f));
+    if (fields.length === 0 && !created && !deleted && !versionMoved && confirmed.length === 0 && !pendingAdded) return;
+    this.#collecting?.push({
+      c,
+      id,
+      source,
+      ...meta,
+      ...(meta.v === undefined && versionMoved ? { v: after.v } : {}),
+      created,
+      deleted,
+      fields,
+      ...(confirmed.length > 0 ? { confirmed } : {}),
+    });
   }
 
   #emit(changes: RecordChangeInfo[]): void {
@@ -74,4 +92,16 @@ export class ChangeCollector {
       }
     }
   }
+}
+
+/** Names of the fields unconfirmed in `before` and no longer in `after` (the record still exists). */
+function confirmedFields(collection: CompiledCollection, before: ViewState | null, after: ViewState | null): string[] {
+  if (!before || !after) return [];
+  const names: string[] = [];
+  for (const f of before.pendingFieldIds) {
+    if (after.pendingFieldIds.has(f)) continue;
+    const field = collection.byId.get(f);
+    if (field) names.push(field.name);
+  }
+  return names.sort();
 }

@@ -29,7 +29,11 @@ export interface FieldChange {
  */
 export type ChangeSource = 'local' | 'remote' | 'undo' | 'resync';
 
-/** One record's visible change, with old → new values for toasts and highlights (R3.3). */
+/**
+ * One record's change, with old → new values for toasts and highlights (R3.3). Also announced when
+ * no visible value changed but the record's confirmed version or its unconfirmed fields did (an own
+ * edit confirmed with the value it already showed): `fields` is then empty.
+ */
 export interface RecordChangeInfo {
   c: string;
   id: string;
@@ -37,11 +41,13 @@ export interface RecordChangeInfo {
   /** Who made a remote change (user id or an anonymised label) and when (ISO 8601). */
   by?: string;
   at?: string;
-  /** The confirmed version after a remote change. */
+  /** The confirmed version after the change, when it moved (a committed change, a confirmation). */
   v?: number;
   created: boolean;
   deleted: boolean;
   fields: FieldChange[];
+  /** Fields whose edits made here the server has now confirmed (no longer pending); absent when none. */
+  confirmed?: string[];
 }
 
 export type StoreListener = (changes: RecordChangeInfo[]) => void;

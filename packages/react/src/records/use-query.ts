@@ -1,7 +1,6 @@
 import type { RecordView } from '@wedsync/client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useRecordStore } from './record-store-context.tsx';
-import { rowsMeta } from './view-meta.ts';
 
 /**
  * The records of collection `c` (optionally filtered), recomputed once per store emission that
@@ -11,28 +10,15 @@ import { rowsMeta } from './view-meta.ts';
 export function useQuery(c: string, predicate?: (record: RecordView) => boolean): RecordView[] {
   const store = useRecordStore();
   const cache = useRef<{ predicate: typeof predicate; rows: RecordView[] } | null>(null);
+  // The store announces every change of a record's view, also a confirmation that changes no value.
   const subscribe = useCallback(
-    (onChange: () => void) => {
-      const stopChanges = store.subscribe((changes) => {
+    (onChange: () => void) =>
+      store.subscribe((changes) => {
         if (changes.some((change) => change.c === c)) {
           cache.current = null;
           onChange();
         }
-      });
-      // Versions and unconfirmed fields move without a change notice (see view-meta.ts).
-      const stopProgress = store.outbox.on('progress', () => {
-        const cached = cache.current;
-        if (!cached) return;
-        const rows = store.query(c, cached.predicate);
-        if (rowsMeta(rows) === rowsMeta(cached.rows)) return;
-        cache.current = { predicate: cached.predicate, rows };
-        onChange();
-      });
-      return () => {
-        stopChanges();
-        stopProgress();
-      };
-    },
+      }),
     [store, c],
   );
   const read = useCallback(() => {

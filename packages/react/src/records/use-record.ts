@@ -1,7 +1,6 @@
 import type { RecordView } from '@wedsync/client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useRecordStore } from './record-store-context.tsx';
-import { viewMeta } from './view-meta.ts';
 
 /**
  * One record's optimistic view (confirmed + pending edits), re-rendering only when that record
@@ -12,25 +11,15 @@ export function useRecord(c: string, id: string | null): RecordView | undefined 
   const store = useRecordStore();
   const cache = useRef<{ key: string; view: RecordView | undefined } | null>(null);
   const key = `${c}/${id ?? ''}`;
+  // The store announces every change of a record's view, also a confirmation that changes no value.
   const subscribe = useCallback(
-    (onChange: () => void) => {
-      const stopChanges = store.subscribe((changes) => {
+    (onChange: () => void) =>
+      store.subscribe((changes) => {
         if (changes.some((change) => change.c === c && change.id === id)) {
           cache.current = null;
           onChange();
         }
-      });
-      const stopProgress = store.outbox.on('progress', () => {
-        if (!cache.current || !id) return;
-        if (viewMeta(store.record(c, id)) === viewMeta(cache.current.view)) return;
-        cache.current = null;
-        onChange();
-      });
-      return () => {
-        stopChanges();
-        stopProgress();
-      };
-    },
+      }),
     [store, c, id],
   );
   const read = useCallback(() => {
