@@ -3,6 +3,7 @@ import { actorOf } from '../records/client-identity.ts';
 import { describeIssues } from '../records/mutate-handler.ts';
 import type { ResolvedHooks } from '../records/record-sync-hooks.ts';
 import type { SyncEventContext, SyncSession } from '../records/record-sync-host.ts';
+import { CoalescedReads } from '../storage/coalesced-reads.ts';
 import type { LockRow, Storage } from '../storage/storage.ts';
 import { type LockNotices, lockStateOf } from './lock-notices.ts';
 import { projectLock, projectLockRefusal } from './lock-projection.ts';
@@ -41,10 +42,20 @@ const lockKey = (c: string, id: string, f: number | undefined) => `${c}\u0000${i
  */
 export class RecordLocks {
   private readonly held = new Map<string, Map<string, HeldLock>>();
+  /**
+   * Sessions that asked storage for a lock (acquire or renew) since they connected: only they can hold
+   * one (locks are held under the session's id, which is this node's), so only their disconnect asks
+   * storage to free locks (issue 9: not one write per client in a reconnect storm). Marked before the
+   * request, so a lock taken whose reply was lost is still freed.
+   */
+  private readonly lockingSessions = new Set<string>();
+  /** Live locks per scope for joining members, one read shared by the joins at once (issue 9). */
+  private readonly scopeLocks: CoalescedReads<LockRow[]>;
   private readonly sweepTimer: NodeJS.Timeout;
   private sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: RecordLocksOptions) {
+    this.scopeLocks = new CoalescedReads((scope) => options.storage.locksIn(scope, options.nowMs()));
     this.sweepTimer = setInterval(() => void this.sweep(), options.lockSweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -95,7 +106,9 @@ export class RecordLocks {
   private async acquire(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
     const denial = await this.options.hooks.authorizeLock({ session: ctx.session, topic: ctx.topic, scope, request });
     if (denial) return ctx.reply('error', errorResponse(denial.code, denial.message));
-    const result = await this.options.storage.acquireLock(await this.input(ctx, request, scope));
+    const input = await this.input(ctx, request, scope);
+    this.lockingSessions.add(ctx.session.id);
+    const result = await this.options.storage.acquireLock(input);
     if (!result.ok) return this.refuse(ctx, result.code, result.lock);
     this.track(ctx.session.id, { topic: ctx.topic, scope, c: request.c, id: request.id, f: request.f });
     this.options.notices.announce(result.lock, false);
@@ -127,7 +140,9 @@ export class RecordLocks {
   }
 
   private async renew(ctx: SyncEventContext, request: LockRequest, scope: string): Promise<void> {
-    const result = await this.options.storage.renewLock(await this.input(ctx, request, scope));
+    const input = await this.input(ctx, request, scope);
+    this.lockingSessions.add(ctx.session.id);
+    const result = await this.options.storage.renewLock(input);
     if (!result.ok) {
       if (result.code === 'LOCK_NOT_HELD') return ctx.reply('error', errorResponse('LOCK_NOT_HELD'));
       return this.refuse(ctx, result.code, result.lock);
@@ -179,9 +194,10 @@ export class RecordLocks {
     if (locks.size === 0) this.held.delete(session.id);
   }
 
-  /** Frees every lock of a disconnected session. */
+  /** Frees every lock of a disconnected session (nothing to do for one that never asked for a lock). */
   async releaseForDisconnect(session: SyncSession): Promise<void> {
     this.held.delete(session.id);
+    if (!this.lockingSessions.delete(session.id)) return;
     try {
       const rows = await this.options.storage.releaseLocksOfSession(session.id);
       for (const row of rows) this.options.notices.announce(row, true);
@@ -190,17 +206,23 @@ export class RecordLocks {
     }
   }
 
-  /** Pushes the live locks of the channel's scopes to a member that just joined, as its audience sees them. */
+  /**
+   * Pushes the live locks of the channel's scopes to a member that just joined, as its audience sees
+   * them. The member already gets lock notices, so a read begun after this call misses nothing; the
+   * members joining at once share one (`CoalescedReads`).
+   */
   async pushCurrent(
     topic: string,
     session: SyncSession,
     push: (event: string, payload: unknown) => void,
   ): Promise<void> {
     const scopes = await this.options.scopesOf(topic);
-    const now = this.options.nowMs();
     const { hooks, onError } = this.options;
     for (const scope of scopes) {
-      for (const row of await this.options.storage.locksIn(scope, now)) {
+      const rows = await this.scopeLocks.get(scope);
+      const now = this.options.nowMs();
+      for (const row of rows) {
+        if (row.expiresAtMs <= now) continue;
         const state = projectLock(hooks, lockStateOf(row), scope, session, topic, onError);
         if (state) push(EVENTS.lockState, state);
       }

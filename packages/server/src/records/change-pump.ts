@@ -47,6 +47,11 @@ export class ChangePump {
     return this.cursor;
   }
 
+  /** The highest committed `seq` this node has heard of (a lower bound of the log's head). */
+  get knownHeadSeq(): number {
+    return this.knownHead;
+  }
+
   /** A change with this `seq` is committed (from a local commit or a bus hint). */
   noteHead(seq: number): void {
     if (seq > this.knownHead) this.knownHead = seq;

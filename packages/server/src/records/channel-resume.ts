@@ -8,14 +8,20 @@ import {
 import type { Storage } from '../storage/storage.ts';
 import { changeCompressor } from './change-compression.ts';
 import { projectChanges } from './change-delivery.ts';
+import type { LogBounds } from './log-bounds.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncSession } from './record-sync-host.ts';
+import type { ReplayReads } from './replay-reads.ts';
 import type { Subscription, SubscriptionIndex } from './subscription-index.ts';
 
 export interface ResumeDeps {
   storage: Storage;
   index: SubscriptionIndex;
   hooks: ResolvedHooks;
+  /** The log's head and oldest retained seq, mostly without a storage read (issue 9). */
+  bounds: LogBounds;
+  /** Replay chunks shared by members resuming the same scopes from the same seq (issue 9). */
+  reads: ReplayReads;
   /** Changes per replay frame. */
   replayChunkSize: number;
 }
@@ -36,22 +42,17 @@ export async function resumeSubscription(
   config: SyncJoinConfig | undefined,
   push: (event: string, payload: unknown) => void,
 ): Promise<boolean> {
-  const { storage, index } = deps;
+  const { bounds, index } = deps;
   if (scopes.length === 0) {
     // The channel carries no records (e.g. presence only): nothing to resume.
   } else if (config?.snapshot) {
-    const resync = await readSnapshot(deps, scopes, subscription.session, subscription.topic, 'SNAPSHOT');
-    if (!index.isCurrent(subscription)) return false;
-    subscription.cursor = resync.seq;
-    push(EVENTS.resync, resync);
+    if (!(await resync(deps, subscription, scopes, push, 'SNAPSHOT'))) return false;
   } else if (config?.since !== undefined) {
     const since = config.since;
-    const [head, oldest] = await Promise.all([storage.headSeq(), storage.oldestRetainedSeq()]);
-    if (since > head || !retained(since, oldest)) {
-      const resync = await readSnapshot(deps, scopes, subscription.session, subscription.topic, 'RESYNC_REQUIRED');
-      if (!index.isCurrent(subscription)) return false;
-      subscription.cursor = resync.seq;
-      push(EVENTS.resync, resync);
+    const [ahead, pruned] = await Promise.all([bounds.isAhead(since), bounds.knownPruned(since)]);
+    if (!index.isCurrent(subscription)) return false;
+    if (ahead || pruned) {
+      if (!(await resync(deps, subscription, scopes, push, 'RESYNC_REQUIRED'))) return false;
     } else if (!(await replay(deps, subscription, scopes, since, push))) {
       return false;
     }
@@ -59,9 +60,19 @@ export async function resumeSubscription(
   return finishResume(deps.index, subscription, push);
 }
 
-/** Every change after `since` is still in the log. */
-function retained(since: number, oldestRetainedSeq: number): boolean {
-  return since + 1 >= oldestRetainedSeq;
+/** Sends a snapshot current to its seq; false when the subscription went away meanwhile. */
+async function resync(
+  deps: ResumeDeps,
+  subscription: Subscription,
+  scopes: readonly string[],
+  push: (event: string, payload: unknown) => void,
+  reason: ResyncPayload['reason'],
+): Promise<boolean> {
+  const payload = await readSnapshot(deps, scopes, subscription.session, subscription.topic, reason);
+  if (!deps.index.isCurrent(subscription)) return false;
+  subscription.cursor = payload.seq;
+  push(EVENTS.resync, payload);
+  return true;
 }
 
 async function replay(
@@ -71,20 +82,15 @@ async function replay(
   since: number,
   push: (event: string, payload: unknown) => void,
 ): Promise<boolean> {
-  const { storage, index, hooks, replayChunkSize } = deps;
+  const { reads, index, hooks, replayChunkSize } = deps;
   const { session, topic } = subscription;
   let cursor = since;
   for (;;) {
-    const rows = await storage.changesSince(scopes, cursor, replayChunkSize);
+    const chunk = await reads.read(scopes, cursor, replayChunkSize);
     if (!index.isCurrent(subscription)) return false;
-    if (rows.length > 0 && !retained(cursor, await storage.oldestRetainedSeq())) {
-      // Pruned while we were reading: the replay would have a hole.
-      const resync = await readSnapshot(deps, scopes, session, topic, 'RESYNC_REQUIRED');
-      if (!index.isCurrent(subscription)) return false;
-      subscription.cursor = resync.seq;
-      push(EVENTS.resync, resync);
-      return true;
-    }
+    // Pruned before or while we read: the replay would have a hole.
+    if (chunk.pruned) return resync(deps, subscription, scopes, push, 'RESYNC_REQUIRED');
+    const { rows } = chunk;
     if (rows.length > 0) await hooks.beforeDeliver?.(rows, rows.at(-1)?.seq ?? cursor);
     if (!index.isCurrent(subscription)) return false;
     const changes = projectChanges(hooks, rows, session, topic);

@@ -8,6 +8,8 @@ export interface LogRetentionOptions {
   pruneIntervalMs: number;
   nowMs: () => number;
   onError: (error: unknown, context: string) => void;
+  /** After each prune, also a failed one (it may have committed): e.g. to drop what was cached about the log's start. */
+  onPruned?: () => void;
 }
 
 /** Prunes the change log on one timer per server (DESIGN §1); `close` clears it. */
@@ -29,6 +31,7 @@ export class LogRetention {
         return 0;
       })
       .finally(() => {
+        this.options.onPruned?.();
         this.running = undefined;
       });
     return this.running;

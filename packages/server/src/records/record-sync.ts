@@ -17,10 +17,12 @@ import { ChangePump } from './change-pump.ts';
 import { readSnapshot, resumeSubscription } from './channel-resume.ts';
 import { storageClientId } from './client-identity.ts';
 import { handleHistory, handleRollback } from './history-handler.ts';
+import { LogBounds } from './log-bounds.ts';
 import { LogRetention } from './log-retention.ts';
 import { handleMutate } from './mutate-handler.ts';
 import { type RecordSyncHooks, resolveHooks } from './record-sync-hooks.ts';
 import type { RecordSyncHost, SyncEventContext, SyncJoinContext, SyncSession } from './record-sync-host.ts';
+import { ReplayReads } from './replay-reads.ts';
 import { type Subscription, SubscriptionIndex } from './subscription-index.ts';
 
 /**
@@ -157,12 +159,20 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     onError,
     onExpired: (rows) => audit.locksExpired(rows),
   });
+  const bounds = new LogBounds(storage, () => pump.knownHeadSeq);
+  const reads = new ReplayReads({
+    storage,
+    bounds,
+    deliveredSeq: () => pump.cursorSeq,
+    linkStamp: (scopes) => index.linkStamp(scopes),
+  });
   const retention = new LogRetention({
     storage,
     retentionMs: options.retentionMs ?? 7 * DAY_MS,
     pruneIntervalMs: options.pruneIntervalMs ?? 3_600_000,
     nowMs,
     onError,
+    onPruned: () => bounds.notePruned(),
   });
 
   const unsubscribeHints = await host.bus.subscribe(LOG_HINT_SUBJECT, (message) => {
@@ -226,7 +236,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     }),
   );
 
-  const resumeDeps = { storage, index, hooks, replayChunkSize };
+  const resumeDeps = { storage, index, hooks, bounds, reads, replayChunkSize };
   const resume = (subscription: Subscription, scopes: readonly string[], config: SyncJoinConfig | undefined) =>
     resumeSubscription(resumeDeps, subscription, scopes, config, subscription.push ?? (() => undefined)).catch(
       (error: unknown) => {

@@ -30,6 +30,9 @@ export class SubscriptionIndex {
   private readonly byTopic = new Map<string, TopicEntry>();
   private readonly scopeTopics = new Map<string, Set<string>>();
   private scopeList: string[] | undefined;
+  /** Per carried scope, a number unique to the moment it became carried (see `linkStamp`). */
+  private readonly scopeLinks = new Map<string, number>();
+  private links = 0;
 
   /**
    * The subscription of a member whose join is being handled: the one the change pump opened for it
@@ -81,6 +84,7 @@ export class SubscriptionIndex {
       if (!topics) {
         topics = new Set();
         this.scopeTopics.set(scope, topics);
+        this.scopeLinks.set(scope, ++this.links);
       }
       topics.add(topic);
     }
@@ -129,6 +133,14 @@ export class SubscriptionIndex {
     return this.scopeList;
   }
 
+  /**
+   * Equal for two calls iff each of the scopes stayed carried by some local channel in between (so the
+   * change pump read them all along, ReplayReads).
+   */
+  linkStamp(scopes: readonly string[]): string {
+    return scopes.map((scope) => this.scopeLinks.get(scope) ?? '-').join(',');
+  }
+
   topics(): string[] {
     return [...this.byTopic.keys()];
   }
@@ -145,7 +157,10 @@ export class SubscriptionIndex {
     for (const scope of entry.scopes ?? []) {
       const topics = this.scopeTopics.get(scope);
       topics?.delete(topic);
-      if (topics?.size === 0) this.scopeTopics.delete(scope);
+      if (topics?.size === 0) {
+        this.scopeTopics.delete(scope);
+        this.scopeLinks.delete(scope);
+      }
     }
     this.scopeList = undefined;
   }
