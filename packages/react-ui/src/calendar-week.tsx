@@ -60,7 +60,18 @@ const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export function CalendarWeek(props: CalendarWeekProps) {
   const { weekStartMs, events, firstHour = 7, lastHour = 21, slotMinutes = 30 } = props;
   const gridRef = useRef<HTMLDivElement>(null);
-  const [drag, setDrag] = useState<{ id: string; startMs: number; endMs: number; grabOffsetMin: number } | null>(null);
+  /**
+   * The event being dragged here. It stays in its own day's column while dragged (moving it into another
+   * column would remount its button and lose the pointer capture, ending the drag at the first day
+   * boundary) and is shifted sideways by whole columns instead; `columnWidthPx` is read at pointer-down.
+   */
+  const [drag, setDrag] = useState<{
+    id: string;
+    startMs: number;
+    endMs: number;
+    grabOffsetMin: number;
+    columnWidthPx: number;
+  } | null>(null);
   const notices = useMemo<readonly CalendarConflictNotice[]>(
     () =>
       props.conflicts ??
@@ -101,9 +112,7 @@ export function CalendarWeek(props: CalendarWeekProps) {
 
   const hours = Array.from({ length: lastHour - firstHour }, (_, offset) => firstHour + offset);
   const days = Array.from({ length: 7 }, (_, index) => dayStartMs(weekStartMs, index));
-  const byDay = days.map((_, index) =>
-    events.filter((event) => dayIndexOf(weekStartMs, drag?.id === event.id ? drag.startMs : event.startMs) === index),
-  );
+  const byDay = days.map((_, index) => events.filter((event) => dayIndexOf(weekStartMs, event.startMs) === index));
 
   return (
     <section className="ws-calendar" aria-label="Week calendar">
@@ -143,6 +152,10 @@ export function CalendarWeek(props: CalendarWeekProps) {
                 const dragging = drag?.id === event.id;
                 const shown = dragging ? drag : event;
                 const { top, height } = positionOf(shown.startMs, shown.endMs);
+                const dayShift = dragging
+                  ? dayIndexOf(weekStartMs, drag.startMs) - dayIndexOf(weekStartMs, event.startMs)
+                  : 0;
+                const transform = dayShift !== 0 ? `translateX(${dayShift * (drag?.columnWidthPx ?? 0)}px)` : undefined;
                 const label = `${event.title}, ${formatClockTime(event.startMs)}–${formatClockTime(event.endMs)}, ${event.status}${conflicted.has(event.id) ? ', double booked' : ''}`;
                 return (
                   <li key={event.id} className="ws-calendar__slot">
@@ -153,7 +166,7 @@ export function CalendarWeek(props: CalendarWeekProps) {
                       data-conflict={conflicted.has(event.id) || undefined}
                       data-dragging={dragging || undefined}
                       data-remote-drag={event.remoteDrag ? true : undefined}
-                      style={{ top, height }}
+                      style={{ top, height, transform }}
                       aria-label={label}
                       onClick={() => props.onSelect?.(event)}
                       onPointerDown={(pointer) => {
@@ -161,7 +174,14 @@ export function CalendarWeek(props: CalendarWeekProps) {
                         pointer.currentTarget.setPointerCapture?.(pointer.pointerId);
                         const grabOffsetMin =
                           ((pointer.clientY - pointer.currentTarget.getBoundingClientRect().top) / HOUR_PX) * 60;
-                        setDrag({ id: event.id, startMs: event.startMs, endMs: event.endMs, grabOffsetMin });
+                        const columnWidthPx = (gridRef.current?.getBoundingClientRect().width ?? 0) / 7;
+                        setDrag({
+                          id: event.id,
+                          startMs: event.startMs,
+                          endMs: event.endMs,
+                          grabOffsetMin,
+                          columnWidthPx,
+                        });
                       }}
                       onPointerMove={(pointer) => {
                         if (!dragging || !drag) return;

@@ -54,4 +54,55 @@ describe('CalendarWeek', () => {
       ['Tasting', at(3, 9), at(3, 10)],
     ]);
   });
+
+  test('R9.2 a drag crosses day boundaries: the same button follows the pointer into the next days and the move lands there', () => {
+    const onMove = vi.fn();
+    const onDragPreview = vi.fn();
+    const { container } = render(
+      <CalendarWeek
+        weekStartMs={weekStartMs}
+        events={[event('Tasting', at(1, 9), at(1, 10))]}
+        onMove={onMove}
+        onDragPreview={onDragPreview}
+      />,
+    );
+    const grid = container.querySelector('.ws-calendar__grid') as HTMLElement;
+    // 7 columns of 100 px; the grid starts at 07:00 (firstHour), 48 px per hour.
+    grid.getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      width: 700,
+      height: 672,
+      right: 700,
+      bottom: 672,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
+    const button = screen.getByRole('button', { name: /Tasting/ });
+    button.getBoundingClientRect = () => ({
+      left: 100,
+      top: 96,
+      width: 100,
+      height: 48,
+      right: 200,
+      bottom: 144,
+      x: 100,
+      y: 96,
+      toJSON: () => ({}),
+    });
+    fireEvent.pointerDown(button, { button: 0, pointerId: 1, clientX: 150, clientY: 96 });
+    fireEvent.pointerMove(button, { pointerId: 1, clientX: 250, clientY: 96 });
+    fireEvent.pointerMove(button, { pointerId: 1, clientX: 350, clientY: 96 });
+    // Still the same element (a remount would have lost the pointer capture), shifted three columns.
+    expect(screen.getByRole('button', { name: /Tasting/ })).toBe(button);
+    expect(button.style.transform).toBe('translateX(200px)');
+    fireEvent.pointerUp(button, { pointerId: 1 });
+    expect(onDragPreview.mock.calls.map(([, preview]) => preview)).toEqual([
+      { startMs: at(2, 9), endMs: at(2, 10) },
+      { startMs: at(3, 9), endMs: at(3, 10) },
+      null,
+    ]);
+    expect(onMove.mock.calls).toEqual([['Tasting', at(3, 9), at(3, 10)]]);
+  });
 });
