@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AuditSink } from './audit/audit-sink.ts';
 import { registerBroadcastRoutes } from './broadcast/broadcast-http-route.ts';
 import { buildEngineContext } from './channels/build-engine-context.ts';
@@ -199,13 +199,21 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     onFramesOut: (count: number) => ctx.metrics.messagesOut.inc(count),
   };
   const origins = new OriginPolicy(options.allowedOrigins);
+  // One pair of listeners for all sockets (`this` is the socket), not two closures per connection (issue 9).
+  function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    handleSocketMessage(ctx, sessionOfSocket(this), data, isBinary);
+  }
+  function onSocketClose(this: WebSocket, code: number): void {
+    const session = sessionOfSocket(this);
+    if (session.closed) return;
+    disposeSession(ctx, session);
+    ctx.audit.disconnect(session, code);
+  }
   const onSession = (session: Session) => {
     ctx.sessions.add(session);
-    session.socket.on('message', (data, isBinary) => handleSocketMessage(ctx, session, data, isBinary));
-    session.socket.once('close', (code: number) => {
-      disposeSession(ctx, session);
-      ctx.audit.disconnect(session, code);
-    });
+    (session.socket as SocketWithSession)[SESSION_OF_SOCKET] = session;
+    session.socket.on('message', onSocketMessage);
+    session.socket.on('close', onSocketClose);
   };
   const upgrade = createUpgradeHandler(ctx, {
     wss,
@@ -294,6 +302,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     },
     localMembers: (topic) => [...ctx.topics.members(stripSupabasePrefix(topic))].map((member) => member.session.info()),
   };
+}
+
+const SESSION_OF_SOCKET = Symbol('session');
+type SocketWithSession = WebSocket & { [SESSION_OF_SOCKET]?: Session };
+
+function sessionOfSocket(socket: WebSocket): Session {
+  return (socket as SocketWithSession)[SESSION_OF_SOCKET]!;
 }
 
 function addListener<T>(set: Set<T>, listener: T): () => void {

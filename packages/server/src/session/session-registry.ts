@@ -7,7 +7,8 @@ import type { Session } from './session.ts';
  */
 export class SessionRegistry {
   private readonly byId = new Map<string, Session>();
-  private readonly byUser = new Map<string, Set<Session>>();
+  /** A user's one session, or a Set once they have several (most users hold one; a Set costs ~170 B). */
+  private readonly byUser = new Map<string, Session | Set<Session>>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   get size(): number {
@@ -27,28 +28,33 @@ export class SessionRegistry {
   /** Indexes the session under its user; call after the user is first bound. */
   bindUser(session: Session): void {
     if (!session.user || !this.byId.has(session.id)) return;
-    let set = this.byUser.get(session.user.id);
-    if (!set) {
-      set = new Set();
-      this.byUser.set(session.user.id, set);
-    }
-    set.add(session);
+    const userId = session.user.id;
+    const held = this.byUser.get(userId);
+    if (held === undefined || held === session) this.byUser.set(userId, session);
+    else if (held instanceof Set) held.add(session);
+    else this.byUser.set(userId, new Set([held, session]));
   }
 
   remove(session: Session): void {
     this.byId.delete(session.id);
     if (!session.user) return;
-    const set = this.byUser.get(session.user.id);
-    set?.delete(session);
-    if (set?.size === 0) this.byUser.delete(session.user.id);
+    const userId = session.user.id;
+    const held = this.byUser.get(userId);
+    if (held === session) this.byUser.delete(userId);
+    else if (held instanceof Set) {
+      held.delete(session);
+      if (held.size === 1) this.byUser.set(userId, held.values().next().value!);
+    }
   }
 
   countForUser(userId: string): number {
-    return this.byUser.get(userId)?.size ?? 0;
+    const held = this.byUser.get(userId);
+    return held === undefined ? 0 : held instanceof Set ? held.size : 1;
   }
 
   forUser(userId: string): Session[] {
-    return [...(this.byUser.get(userId) ?? [])];
+    const held = this.byUser.get(userId);
+    return held === undefined ? [] : held instanceof Set ? [...held] : [held];
   }
 
   all(): IterableIterator<Session> {

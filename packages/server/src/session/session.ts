@@ -50,7 +50,8 @@ export class Session {
   closedBy: SocketCloseCode | undefined;
   /** Bytes of inbound frames accepted but not yet handled. */
   pendingBytes = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /** The last queued inbound work; undefined while none is pending (an idle session holds no promise). */
+  private chain: Promise<void> | undefined;
   private readonly queue: Array<{ data: Buffer | Uint8Array | string; binary: boolean }> = [];
   private expiryTimer: NodeJS.Timeout | undefined;
   private cachedInfo: SessionInfo | undefined;
@@ -102,12 +103,14 @@ export class Session {
   /** Runs inbound work strictly in arrival order; an async step delays only this session. */
   enqueueWork(work: () => Promise<void> | void, onError: (error: unknown) => void, sizeBytes: number): void {
     this.pendingBytes += sizeBytes;
-    this.chain = this.chain
+    const step: Promise<void> = (this.chain ?? Promise.resolve())
       .then(() => (this.closed ? undefined : work()))
       .catch(onError)
       .finally(() => {
         this.pendingBytes -= sizeBytes;
+        if (this.chain === step) this.chain = undefined;
       });
+    this.chain = step;
   }
 
   send(frame: Frame): void {

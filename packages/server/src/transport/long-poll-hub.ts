@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ErrorCode, LongPollResponse, LongPollSendResponse } from '@wedsync/protocol';
 import { Gauge } from 'prom-client';
 import type { WebSocket } from 'ws';
 import { bindSessionUser } from '../auth/session-auth.ts';
 import type { EngineContext } from '../channels/engine-context.ts';
 import type { OriginPolicy } from '../limits/origin-policy.ts';
+import { flatRandomUuid } from '../session/flat-random-uuid.ts';
 import { Session, type SessionDeps } from '../session/session.ts';
 import { admitConnection, connectionLimitFailure } from './connection-admission.ts';
 import { LongPollSocket, type PollAnswer } from './long-poll-socket.ts';
@@ -100,7 +100,7 @@ export class LongPollHub {
     if (!admission.ok) return refusal(admission.code, admission.message);
     const limit = connectionLimitFailure(this.ctx, admission.user);
     if (limit) return refusal(limit.code, limit.message);
-    const id = randomUUID();
+    const id = flatRandomUuid();
     const token = this.tokens.sign(id);
     const socket = new LongPollSocket(token, this.deps.limits.pollTimeoutMs);
     // The session code is written against the `ws` surface that LongPollSocket provides.

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { bindSessionUser } from '../auth/session-auth.ts';
 import type { EngineContext } from '../channels/engine-context.ts';
 import type { OriginPolicy } from '../limits/origin-policy.ts';
+import { flatRandomUuid } from '../session/flat-random-uuid.ts';
 import { Session, type SessionDeps } from '../session/session.ts';
 import { admitConnection, connectionLimitFailure } from './connection-admission.ts';
 import { closeSocket } from './socket-close.ts';
@@ -70,7 +70,7 @@ async function handleUpgrade(
     const limit = connectionLimitFailure(ctx, admission.user);
     if (limit) return closeSocket(ws, limit.code, limit.message);
     const { user, vsn, expMs } = admission;
-    const session = new Session(randomUUID(), ws, vsn, deps.sessionDeps);
+    const session = new Session(flatRandomUuid(), ws, vsn, deps.sessionDeps);
     deps.onSession(session);
     if (user) bindSessionUser(ctx, session, user, expMs);
   });
