@@ -44,7 +44,12 @@ export function usePresence(channel: Channel | null, meta: Record<string, unknow
   const metaKey = meta ? JSON.stringify(meta) : null;
 
   useEffect(() => {
-    if (!channel || metaKey === null) return;
+    if (!channel) return;
+    // Presence switched off while mounted: leave the others' lists now, not at the next mount.
+    if (metaKey === null) {
+      if (channel.trackedPresence) void channel.untrack().catch(() => undefined);
+      return;
+    }
     void channel.track(JSON.parse(metaKey) as Record<string, unknown>).catch(() => undefined);
   }, [channel, metaKey]);
 

@@ -39,9 +39,9 @@ function StatusProbe() {
   return <p data-testid="status">{status.state}</p>;
 }
 
-function Room({ name, topic }: { name: string; topic: string }) {
+function Room({ name, topic, hidden = false }: { name: string; topic: string; hidden?: boolean }) {
   const { channel, state, reason } = useChannel(topic, { presence: { key: name } });
-  const meta = useMemo(() => ({ name, status: 'active', activity: 'Viewing' }), [name]);
+  const meta = useMemo(() => (hidden ? null : { name, status: 'active', activity: 'Viewing' }), [name, hidden]);
   const peers = usePresence(channel, meta);
   return (
     <div>
@@ -96,5 +96,28 @@ describe('React bindings over the real client and server', () => {
     expect(emma.channels().map((channel) => channel.topic)).toEqual(['wedding:w1']);
     unmount();
     await waitFor(() => expect(emma.channels()[0]?.state).toBe('closed'));
+  });
+
+  test("R14.2 R4.3 switching presence off while mounted leaves the others' lists at once; on again, it is back", async () => {
+    const emma = makeClient('u-emma', 'Emma');
+    const sarah = makeClient('u-sarah', 'Sarah');
+    const view = (sarahHidden: boolean) => (
+      <>
+        <RealtimeProvider client={emma}>
+          <Room name="Emma" topic="wedding:w2" />
+        </RealtimeProvider>
+        <RealtimeProvider client={sarah}>
+          <Room name="Sarah" topic="wedding:w2" hidden={sarahHidden} />
+        </RealtimeProvider>
+      </>
+    );
+    const { rerender } = render(view(false));
+    const seenByEmma = () => screen.getByRole('list', { name: 'seen by Emma' }).textContent;
+    await waitFor(() => expect(seenByEmma()).toBe('Emma:active:ViewingSarah:active:Viewing'));
+    rerender(view(true));
+    await waitFor(() => expect(seenByEmma()).toBe('Emma:active:Viewing'));
+    expect(screen.getByTestId('channel-Sarah').textContent).toBe('joined');
+    rerender(view(false));
+    await waitFor(() => expect(seenByEmma()).toBe('Emma:active:ViewingSarah:active:Viewing'));
   });
 });
