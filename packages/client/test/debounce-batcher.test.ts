@@ -76,4 +76,18 @@ describe('Batcher (R12.1)', () => {
     expect(listeners.size).toBe(0);
     expect(batches).toEqual([[1]]);
   });
+
+  it('R12.1 R11.1 flushes when the page is hidden (it may be discarded without unload)', () => {
+    const page = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    const batches: number[][] = [];
+    const batcher = new Batcher<number>({ intervalMs: 2_000, send: (items) => batches.push(items), visibility: page });
+    batcher.add(1);
+    page.dispatchEvent(new Event('visibilitychange'));
+    expect(batches).toEqual([]);
+    page.visibilityState = 'hidden';
+    page.dispatchEvent(new Event('visibilitychange'));
+    expect(batches).toEqual([[1]]);
+    expect(vi.getTimerCount()).toBe(0);
+    batcher.close();
+  });
 });

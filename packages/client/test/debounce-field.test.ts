@@ -102,6 +102,22 @@ describe('FieldDebouncer (R12.1)', () => {
     expect(() => debouncer.input('d', 'text', 'x', () => {})).toThrow(/closed/);
   });
 
+  it('R12.1 R11.1 commits pending values when the page is hidden (mobile may discard it without unload)', () => {
+    const page = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    const debouncer = new FieldDebouncer({ visibility: page });
+    const commits: string[] = [];
+    debouncer.input('a', 'text', 'typed 100 ms ago', (v) => commits.push(v));
+    vi.advanceTimersByTime(100);
+    page.dispatchEvent(new Event('visibilitychange'));
+    expect(commits).toEqual([]);
+    page.visibilityState = 'hidden';
+    page.dispatchEvent(new Event('visibilitychange'));
+    expect(commits).toEqual(['typed 100 ms ago']);
+    expect(vi.getTimerCount()).toBe(0);
+    debouncer.close();
+    debouncer.close();
+  });
+
   it('R12.1 honours injected policy overrides and injected timers', () => {
     const scheduled: Array<{ run: () => void; delayMs: number; cleared: boolean }> = [];
     const debouncer = new FieldDebouncer({

@@ -1,5 +1,6 @@
 import { systemTimers, type Timers } from '../connection/timers.ts';
-import { onUnload, type UnloadTarget } from './unload-target.ts';
+import type { VisibilityLike } from '../device/device-sync.ts';
+import { onPageHide, type UnloadTarget } from './unload-target.ts';
 
 export interface BatcherOptions<T> {
   /** Longest time an item waits before its batch is sent: 2 000 for form saves, 10 000 for analytics (R12.1). */
@@ -11,6 +12,8 @@ export interface BatcherOptions<T> {
   timers?: Timers;
   /** A `window`: the batch is flushed before unload. */
   unloadTarget?: UnloadTarget;
+  /** A `document`: the batch is flushed when the page is hidden (it may never unload). */
+  visibility?: VisibilityLike;
 }
 
 /**
@@ -32,7 +35,7 @@ export class Batcher<T> {
     if (!(options.intervalMs > 0)) throw new Error('Batcher intervalMs must be positive');
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
-    this.#removeUnload = onUnload(options.unloadTarget, () => this.flush());
+    this.#removeUnload = onPageHide(options.unloadTarget, options.visibility, () => this.flush());
   }
 
   add(item: T): void {

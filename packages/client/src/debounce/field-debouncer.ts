@@ -1,6 +1,7 @@
 import { systemTimers, type Timers } from '../connection/timers.ts';
+import type { VisibilityLike } from '../device/device-sync.ts';
 import { DEBOUNCE_DELAY_MS, type DebouncePolicy, type InputKind } from './debounce-policy.ts';
-import { onUnload, type UnloadTarget } from './unload-target.ts';
+import { onPageHide, type UnloadTarget } from './unload-target.ts';
 
 export interface FieldDebouncerOptions {
   /** Overrides of the per-kind delays (ms); defaults are R12.1's. */
@@ -8,6 +9,8 @@ export interface FieldDebouncerOptions {
   timers?: Timers;
   /** A `window`: everything pending is flushed before unload. */
   unloadTarget?: UnloadTarget;
+  /** A `document`: everything pending is flushed when the page is hidden (it may never unload). */
+  visibility?: VisibilityLike;
 }
 
 interface PendingInput {
@@ -19,7 +22,8 @@ interface PendingInput {
  * Trailing-edge debouncing per input (R12.1): each input key keeps only its latest value, which is
  * committed once the kind's delay has passed since its last change — text 500 ms after typing
  * stops, number/slider 200 ms, checkbox/radio at once. `flush` on blur, `flushAll` before unload
- * (automatic with `unloadTarget`), `close` leaves no timer or listener behind.
+ * or when the page is hidden (automatic with `unloadTarget` / `visibility`), `close` leaves no timer
+ * or listener behind.
  */
 export class FieldDebouncer {
   readonly #policy: DebouncePolicy;
@@ -31,7 +35,7 @@ export class FieldDebouncer {
   constructor(options: FieldDebouncerOptions = {}) {
     this.#policy = { ...DEBOUNCE_DELAY_MS, ...options.policy };
     this.#timers = options.timers ?? systemTimers;
-    this.#removeUnload = onUnload(options.unloadTarget, () => this.flushAll());
+    this.#removeUnload = onPageHide(options.unloadTarget, options.visibility, () => this.flushAll());
   }
 
   /** Records the latest value of input `key`; `commit(value)` runs once the input has been still for its delay. */

@@ -8,11 +8,14 @@ import type {
   SyncJoinConfig,
 } from '@wedsync/protocol';
 import type { Timers } from '../connection/timers.ts';
+import type { UnloadTarget } from '../debounce/unload-target.ts';
+import type { VisibilityLike } from '../device/device-sync.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import type { ConflictEvent, OutboxEntry, OutboxOptions, RejectedEvent } from '../outbox/outbox-types.ts';
 import type { QueueStorage } from '../outbox/queue-storage.ts';
 import { ChangeCollector, type ChangeMeta } from './change-collector.ts';
 import { ConfirmedRecords } from './confirmed-records.ts';
+import { HeldInputs, platformPage } from './held-inputs.ts';
 import { applyChange, applyResync, type InboundContext, withdrawEntry } from './inbound-sync.ts';
 import { appendOp, collectionOf, createOps, fieldOf, removeOp, setOps, textOps } from './mutation-ops.ts';
 import { computeView, toRecordView, type ViewState } from './record-view.ts';
@@ -30,6 +33,10 @@ export interface RecordStoreOptions {
   outbox?: Pick<OutboxOptions, 'batchSize' | 'pushTimeoutMs' | 'retryDelays' | 'generateClientId'>;
   /** Receives unexpected failures (a change that does not apply, a listener that throws). Default console.error. */
   onError?: (error: unknown) => void;
+  /** Held inputs (`holdInput`) are flushed on its `pagehide` / `beforeunload`. Default `window` where it exists; null: never. */
+  unloadTarget?: UnloadTarget | null;
+  /** Held inputs are flushed when it turns `hidden`. Default `document` where it exists; null: never. */
+  visibility?: VisibilityLike | null;
 }
 
 export interface MutationOptions {
@@ -57,6 +64,7 @@ export class RecordStore implements InboundContext {
   readonly #changes = new ChangeCollector((error) => this.reportError(error));
   readonly #dropped = new Map<number, ViewState | null>();
   readonly #channels = new Map<string, ChannelRegistration>();
+  readonly #heldInputs: HeldInputs;
 
   static async open(options: RecordStoreOptions): Promise<RecordStore> {
     const schemas = 'collection' in options.schemas ? options.schemas : compileSchemas(options.schemas);
@@ -79,6 +87,14 @@ export class RecordStore implements InboundContext {
     this.schemas = schemas;
     this.outbox = outbox;
     this.confirmed = confirmed;
+    const page = platformPage();
+    this.#heldInputs = new HeldInputs(
+      {
+        unloadTarget: options.unloadTarget === undefined ? page.unloadTarget : options.unloadTarget,
+        visibility: options.visibility === undefined ? page.visibility : options.visibility,
+      },
+      (error) => this.reportError(error),
+    );
     outbox.setCacheProvider(() => this.confirmed.toCache());
     outbox.on('acked', ({ mutation, result }) => this.#onAcked(mutation.topic, mutation.mid, result));
     outbox.on('rejected', (event: RejectedEvent) => this.#afterDrop(event.mutation.mid, event.mutation));
@@ -236,8 +252,27 @@ export class RecordStore implements InboundContext {
     (this.#options.onError ?? ((e: unknown) => console.error('[wedsync/store]', e)))(error);
   }
 
-  /** Unbinds every channel and stops the outbox (no timer or listener left); the queue and cache stay saved. */
+  /**
+   * Registers input the app holds back before it becomes an edit (a debounced field, a text draft):
+   * `flush` must hand its value to the store synchronously (`set`, `editText`, …). It runs when the
+   * page unloads or is hidden and before the store closes, so nothing typed misses the durable queue
+   * (R11.1, R12.1). Returns the function that unregisters it.
+   */
+  holdInput(flush: () => void): () => void {
+    return this.#heldInputs.add(flush);
+  }
+
+  /** Hands every held input to the queue now (e.g. before going offline on purpose). */
+  flushInputs(): void {
+    this.#heldInputs.flushAll();
+  }
+
+  /**
+   * Flushes held inputs, unbinds every channel and stops the outbox (no timer or listener left); the
+   * queue and cache stay saved.
+   */
   async close(): Promise<void> {
+    this.#heldInputs.close();
     for (const binding of [...this.#channels.values()]) binding.unbind();
     this.#channels.clear();
     this.#changes.clear();

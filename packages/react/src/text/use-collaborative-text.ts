@@ -39,15 +39,16 @@ interface DraftState {
   shown: string;
   /** A caret to restore after the box's value changed under it. */
   caret: { start: number; end: number } | null;
-  /** The draft waits for the record's creation to be confirmed before it is saved. */
-  waitingForCreate: boolean;
 }
 
 /**
  * A text field edited by several people at once (R4.2): typing is kept as a local draft and saved
  * 500 ms after it stops (R12.1) as an OT edit; when someone else's edit arrives meanwhile, the draft is
  * rebased over it (both edits survive, theirs first at a tie — the server's rule) and the caret stays
- * where it was relative to my text. Unsaved typing is saved on blur, unmount and page unload.
+ * where it was relative to my text. Unsaved typing is saved on blur and unmount, and through the
+ * store's held inputs when the page unloads or is hidden and when the store closes (R11.1). An edit of
+ * a record created here and not yet confirmed is saved at once too: the store sends it after the
+ * create (R11.2), so it is in the durable queue across a reload even offline.
  * One hook instance edits one record field for its lifetime: mount the editor with `key={id}`.
  */
 export function useCollaborativeText(
@@ -60,7 +61,7 @@ export function useCollaborativeText(
   const record = useRecord(c, id);
   const stored = typeof record?.fields[field] === 'string' ? (record.fields[field] as string) : '';
   const inputRef = useRef<HTMLTextAreaElement | HTMLInputElement | null>(null);
-  const state = useRef<DraftState>({ draft: null, base: stored, shown: stored, caret: null, waitingForCreate: false });
+  const state = useRef<DraftState>({ draft: null, base: stored, shown: stored, caret: null });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef({ store, c, id, field, commit: options.commit, topic: options.topic });
@@ -106,13 +107,6 @@ export function useCollaborativeText(
     if (current.draft === null) return;
     const text = current.draft;
     const { store: target, c: coll, id: recordId, field: name, commit, topic } = latest.current;
-    // A record created here and not yet confirmed: an edit sent now could reach the server before it
-    // knows the record and be refused, so the draft waits (the confirmation re-renders and saves it).
-    if (recordId && target.record(coll, recordId)?.v === 0) {
-      current.waitingForCreate = true;
-      return;
-    }
-    current.waitingForCreate = false;
     current.draft = null;
     current.base = text;
     current.shown = text;
@@ -133,18 +127,13 @@ export function useCollaborativeText(
     [flush, options.saveDelayMs],
   );
 
-  const confirmed = (record?.v ?? 0) > 0;
   useEffect(() => {
-    if (confirmed && state.current.waitingForCreate) flush();
-  }, [confirmed, flush]);
-
-  useEffect(() => {
-    window.addEventListener('pagehide', flush);
+    const release = store.holdInput(flush);
     return () => {
-      window.removeEventListener('pagehide', flush);
+      release();
       flush();
     };
-  }, [flush]);
+  }, [store, flush]);
 
   return { value: s.shown, inputRef, onChange, flush, dirty: s.draft !== null };
 }
