@@ -8,7 +8,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AuditSink } from './audit/audit-sink.ts';
 import { registerBroadcastRoutes } from './broadcast/broadcast-http-route.ts';
 import { buildEngineContext } from './channels/build-engine-context.ts';
-import { disposeSession } from './channels/channel-lifecycle.ts';
+import { disposeSession, expireSession } from './channels/channel-lifecycle.ts';
 import { BUILT_IN_EVENTS, handleSocketMessage } from './channels/channel-router.ts';
 import type { EngineContext } from './channels/engine-context.ts';
 import type { EventHandler, JoinListenerContext, LeaveListenerContext, RealtimeHooks } from './channels/hooks.ts';
@@ -16,6 +16,7 @@ import { revokeUser, subscribeControl } from './channels/revocation.ts';
 import type { FanoutBus } from './fanout/fanout-bus.ts';
 import { InProcessBusHub } from './fanout/in-process-bus.ts';
 import { OriginPolicy } from './limits/origin-policy.ts';
+import { ExpiryQueue } from './session/expiry-queue.ts';
 import type { Session } from './session/session.ts';
 import type { SessionInfo } from './session/session-info.ts';
 import { type HealthCheck, registerHttpRoutes } from './transport/http-routes.ts';
@@ -192,11 +193,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     // ws ≥ 8.18 option, missing from @types/ws: destroy a socket whose close handshake stalls (dead peer).
     ...({ closeTimeout: 2_000 } as object),
   });
+  const expiries = new ExpiryQueue<Session>({ nowMs: ctx.nowMs, onExpire: (session) => expireSession(ctx, session) });
   const sessionDeps = {
     outbox,
     nowMs: ctx.nowMs,
     maxBufferedBytes: ctx.limits.maxBufferedBytes,
     onFramesOut: (count: number) => ctx.metrics.messagesOut.inc(count),
+    expiries,
   };
   const origins = new OriginPolicy(options.allowedOrigins);
   // One pair of listeners for all sockets (`this` is the socket), not two closures per connection (issue 9).
@@ -246,6 +249,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       app.server.off('upgrade', upgrade);
       await Promise.all([closeSockets(ctx, wss), longPoll?.close()]);
       outbox.close();
+      expiries.close();
       await ctx.topics.close();
       await unsubscribeControl().catch(() => {});
       wss.close();

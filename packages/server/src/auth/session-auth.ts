@@ -1,15 +1,15 @@
 import type { ErrorCode, JoinPayload } from '@wedsync/protocol';
-import { closeChannel, expireSession } from '../channels/channel-lifecycle.ts';
+import { closeChannel } from '../channels/channel-lifecycle.ts';
 import { decide, type EngineContext, isUserToken } from '../channels/engine-context.ts';
 import type { Membership, Session } from '../session/session.ts';
 import type { AuthUser } from './auth-user.ts';
 
 export type AuthOutcome = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
-/** Binds (or refreshes) the session's user; re-arms the expiry timer that closes its channels with TOKEN_EXPIRED (R14.1). */
+/** Binds (or refreshes) the session's user; (re)schedules the expiry that closes its channels with TOKEN_EXPIRED (R14.1, `expireSession`). */
 export function bindSessionUser(ctx: EngineContext, session: Session, user: AuthUser, expMs: number): void {
   const first = session.user === undefined;
-  session.setUser(user, expMs, () => expireSession(ctx, session));
+  session.setUser(user, expMs);
   if (first) {
     ctx.sessions.bindUser(session);
     ctx.audit.connect(session);

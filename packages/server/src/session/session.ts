@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import type { AuthUser } from '../auth/auth-user.ts';
 import type { Outbox } from '../transport/outbox.ts';
 import { closeSocket, type SocketCloseCode } from '../transport/socket-close.ts';
+import type { ExpiryQueue } from './expiry-queue.ts';
 import type { SessionInfo } from './session-info.ts';
 
 /** One joined channel of one session. */
@@ -30,14 +31,14 @@ export interface SessionDeps {
   maxBufferedBytes: number;
   /** Called for every frame written (metrics). */
   onFramesOut(count: number): void;
+  /** The server's one timer for token expiries; it calls back (closing the channels) when `tokenExpMs` passes. */
+  expiries: ExpiryQueue<Session>;
 }
-
-/** Longest delay setTimeout accepts; later expiries re-arm. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * A WebSocket connection: its user and token expiry, its channels, an ordered inbound work queue
- * and a batched outbound queue. Owns exactly one timer (token expiry), released by `dispose`.
+ * and a batched outbound queue. Owns no timer: its token expiry sits in the server's `ExpiryQueue`
+ * from `setUser` until `dispose`.
  */
 export class Session {
   readonly connectedAtMs: number;
@@ -53,7 +54,8 @@ export class Session {
   /** The last queued inbound work; undefined while none is pending (an idle session holds no promise). */
   private chain: Promise<void> | undefined;
   private readonly queue: Array<{ data: Buffer | Uint8Array | string; binary: boolean }> = [];
-  private expiryTimer: NodeJS.Timeout | undefined;
+  /** Position in the expiry queue (-1: not queued). */
+  expiryIndex = -1;
   private cachedInfo: SessionInfo | undefined;
 
   constructor(
@@ -73,31 +75,16 @@ export class Session {
     return this.cachedInfo;
   }
 
-  /** Binds (or refreshes) the user and re-arms the expiry timer. */
-  setUser(user: AuthUser, expMs: number, onExpire: () => void): void {
+  /** Binds (or refreshes) the user and (re)schedules the token expiry. */
+  setUser(user: AuthUser, expMs: number): void {
     this.user = user;
     this.cachedInfo = undefined;
     this.tokenExpMs = expMs;
-    this.armExpiry(onExpire);
+    if (!this.closed) this.deps.expiries.schedule(this, expMs);
   }
 
   tokenValid(): boolean {
     return this.user !== undefined && this.tokenExpMs !== undefined && this.tokenExpMs > this.deps.nowMs();
-  }
-
-  private armExpiry(onExpire: () => void): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
-    if (this.closed || this.tokenExpMs === undefined) return;
-    const delayMs = Math.max(0, this.tokenExpMs - this.deps.nowMs());
-    this.expiryTimer = setTimeout(
-      () => {
-        this.expiryTimer = undefined;
-        if (this.tokenExpMs !== undefined && this.tokenExpMs > this.deps.nowMs()) this.armExpiry(onExpire);
-        else onExpire();
-      },
-      Math.min(delayMs, MAX_TIMER_MS),
-    );
   }
 
   /** Runs inbound work strictly in arrival order; an async step delays only this session. */
@@ -148,11 +135,10 @@ export class Session {
     closeSocket(this.socket, code, message);
   }
 
-  /** Releases the timer and queues; called once when the socket is gone. */
+  /** Leaves the expiry queue and drops queued frames; called once when the socket is gone. */
   dispose(): void {
     this.closed = true;
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
+    this.deps.expiries.cancel(this);
     this.queue.length = 0;
   }
 }
