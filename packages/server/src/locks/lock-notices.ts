@@ -23,6 +23,8 @@ export interface LockNoticesOptions {
   /** Projects each notice per audience (R14.2); without it every member gets the notice as is. */
   projection?: LockProjectionHooks;
   onError: (error: unknown, context: string) => void;
+  /** Every notice of a scope reaching this node (its own or another node's), before its delivery. */
+  onNotice?: (scope: string) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export class LockNotices {
 
   private deliver(scope: string, state: LockStatePayload): void {
     const { projection, onError } = this.options;
+    this.options.onNotice?.(scope);
     for (const topic of this.options.localTopicsOfScope(scope)) {
       const payload = projection?.projectLockState ? lockNoticeFor(projection, state, scope, topic, onError) : state;
       this.options.deliverLocal(topic, EVENTS.lockState, payload);

@@ -3,10 +3,10 @@ import { actorOf } from '../records/client-identity.ts';
 import { describeIssues } from '../records/mutate-handler.ts';
 import type { ResolvedHooks } from '../records/record-sync-hooks.ts';
 import type { SyncEventContext, SyncSession } from '../records/record-sync-host.ts';
-import { CoalescedReads } from '../storage/coalesced-reads.ts';
 import type { LockRow, Storage } from '../storage/storage.ts';
 import { type LockNotices, lockStateOf } from './lock-notices.ts';
 import { projectLock, projectLockRefusal } from './lock-projection.ts';
+import { ScopeLockCache } from './scope-lock-cache.ts';
 
 export interface RecordLocksOptions {
   storage: Storage;
@@ -49,13 +49,16 @@ export class RecordLocks {
    * request, so a lock taken whose reply was lost is still freed.
    */
   private readonly lockingSessions = new Set<string>();
-  /** Live locks per scope for joining members, one read shared by the joins at once (issue 9). */
-  private readonly scopeLocks: CoalescedReads<LockRow[]>;
+  /** Live locks per scope for joining members, one read shared by the members of a room (issue 9). */
+  private readonly scopeLocks: ScopeLockCache;
   private readonly sweepTimer: NodeJS.Timeout;
   private sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: RecordLocksOptions) {
-    this.scopeLocks = new CoalescedReads((scope) => options.storage.locksIn(scope, options.nowMs()));
+    this.scopeLocks = new ScopeLockCache({
+      read: (scope) => options.storage.locksIn(scope, options.nowMs()),
+      nowMs: options.nowMs,
+    });
     this.sweepTimer = setInterval(() => void this.sweep(), options.lockSweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -207,9 +210,8 @@ export class RecordLocks {
   }
 
   /**
-   * Pushes the live locks of the channel's scopes to a member that just joined, as its audience sees
-   * them. The member already gets lock notices, so a read begun after this call misses nothing; the
-   * members joining at once share one (`CoalescedReads`).
+   * Pushes the live locks of the channel's scopes to a member that just joined (it already gets lock
+   * notices), as its audience sees them; the reads are shared as `ScopeLockCache` says.
    */
   async pushCurrent(
     topic: string,
@@ -219,14 +221,21 @@ export class RecordLocks {
     const scopes = await this.options.scopesOf(topic);
     const { hooks, onError } = this.options;
     for (const scope of scopes) {
-      const rows = await this.scopeLocks.get(scope);
-      const now = this.options.nowMs();
-      for (const row of rows) {
-        if (row.expiresAtMs <= now) continue;
+      for (const row of await this.scopeLocks.get(scope)) {
         const state = projectLock(hooks, lockStateOf(row), scope, session, topic, onError);
         if (state) push(EVENTS.lockState, state);
       }
     }
+  }
+
+  /** A lock notice of `scope` reached this node (`LockNoticesOptions.onNotice`). */
+  noteNotice(scope: string): void {
+    this.scopeLocks.noteChange(scope);
+  }
+
+  /** The bus went down or came back (lock notices may have been lost). */
+  noteBusChange(): void {
+    this.scopeLocks.noteBusChange();
   }
 
   /** Deletes expired locks and announces them free; runs on the sweep timer, and on demand in tests. */

@@ -146,8 +146,8 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     deliverLocal: (topic, event, payload) => host.deliverLocal(topic, event, payload),
     projection: hooks,
     onError,
+    onNotice: (scope) => locks.noteNotice(scope),
   });
-  await notices.start();
   const locks = new RecordLocks({
     storage,
     hooks,
@@ -158,6 +158,11 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     scopesOf,
     onError,
     onExpired: (rows) => audit.locksExpired(rows),
+  });
+  // After `locks` exists: notices from other nodes may arrive from now on.
+  await notices.start().catch(async (error: unknown) => {
+    await locks.close();
+    throw error;
   });
   const bounds = new LogBounds(storage, () => pump.knownHeadSeq);
   const reads = new ReplayReads({
@@ -185,6 +190,7 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
     }
   });
   const stopStatus = host.bus.onStatusChange((health) => {
+    locks.noteBusChange();
     if (health.ok) void pump.schedule(true);
   });
   const pollTimer = setInterval(() => {
