@@ -9,8 +9,6 @@ import {
   emailOpenToken,
   type JourneyMailer,
   JourneyScheduler,
-  type MeetingReminderSender,
-  MeetingReminders,
   meetingsWithChangedConflicts,
   RecordingJourneyMailer,
   type RecordWriter,
@@ -34,11 +32,6 @@ export interface JourneyWiringOptions {
   publicUrl?: () => string | undefined;
   /** How journey emails leave; default: recorded in the run log (and logged). */
   mailer?: JourneyMailer;
-  /**
-   * Meeting reminders through the claimed work table (R9.1). Off unless given: the notifications
-   * wiring sends reminders with the same ids through its own scan, and the two must not both run.
-   */
-  reminders?: { sender: MeetingReminderSender; leadMs?: number };
   /** Scheduler poll interval; default 1 000 ms (changes to runs wake it at once). */
   pollIntervalMs?: number;
   leaseMs?: number;
@@ -48,7 +41,6 @@ export interface JourneyWiringOptions {
 
 export interface JourneyService {
   readonly scheduler: JourneyScheduler;
-  readonly reminders: MeetingReminders | undefined;
   /** Resolves when every applied change seen so far was handed to the scheduler (tests). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -59,7 +51,8 @@ export interface JourneyService {
  * node (claims make each module run once across nodes), progress committed through record sync, the
  * email-open pixel route, and — for every change this node's Directory applies — calendar conflict
  * warnings to this node's members at once (each node warns its own sockets) and the scheduler's
- * bookkeeping (new/resumed runs, forms completed).
+ * bookkeeping (new/resumed runs, forms completed). Meeting reminders (R9.1) are not here: every node's
+ * notifications wiring scans for them (`reminderScanIntervalMs`) and writes each once by its id.
  */
 export async function wireJourneys(options: JourneyWiringOptions): Promise<JourneyService> {
   const { model, realtime, sync, storage, logger } = options;
@@ -87,18 +80,6 @@ export async function wireJourneys(options: JourneyWiringOptions): Promise<Journ
       `${options.publicUrl?.() ?? ''}${EMAIL_OPEN_PATH}/${emailOpenToken(secret, runId, moduleId)}.gif`,
     onError,
   });
-  const reminders =
-    options.reminders &&
-    new MeetingReminders({
-      sql: storage.sql,
-      directory: model.directory,
-      sender: options.reminders.sender,
-      nodeId: realtime.nodeId,
-      nowMs,
-      leadMs: options.reminders.leadMs,
-      pollIntervalMs: options.pollIntervalMs,
-      onError,
-    });
   registerJourneyRoutes(options.app, { recorder: scheduler, secret });
 
   let chain: Promise<void> = Promise.resolve();
@@ -107,29 +88,24 @@ export async function wireJourneys(options: JourneyWiringOptions): Promise<Journ
     const meetings = meetingsWithChangedConflicts(model.directory, applied);
     if (meetings.length > 0) deliverConflictNotices(realtime, model.directory, meetings);
     const wakesScheduler = applied.change.c === 'journey_runs' || applied.change.c === 'form_assignments';
-    if (!wakesScheduler && !(reminders && applied.change.c === 'meetings')) return;
+    if (!wakesScheduler) return;
     chain = chain
       .then(async () => {
         await scheduler.noteApplied(applied);
-        await reminders?.noteApplied(applied);
-        if (wakesScheduler) void scheduler.tick().catch((error) => onError(error, 'journey tick'));
+        void scheduler.tick().catch((error) => onError(error, 'journey tick'));
       })
       .catch((error) => onError(error, 'journey bookkeeping'));
   };
   const unsubscribe = model.directory.onApplied(follow);
   await scheduler.enqueueAll();
-  await reminders?.enqueueAll();
   scheduler.start();
-  reminders?.start();
 
   return {
     scheduler,
-    reminders,
     settled: () => chain,
     async close() {
       unsubscribe();
       await scheduler.stop();
-      await reminders?.stop();
       await chain;
     },
   };

@@ -47,7 +47,10 @@ export interface NotificationWiringOptions {
   model: WeddingModel;
   logger: Logger;
   jwtSecret?: string;
-  /** How often this node looks for due meeting reminders (R9.1); default 30 000 ms; 0 = never (another scheduler sends them through `notify`). */
+  /**
+   * How often this node looks for due meeting reminders (R9.1); default 30 000 ms; 0 = this node never
+   * scans on its own (tests call `scanReminders`). Every node scans; each reminder is written once by id.
+   */
   reminderScanIntervalMs?: number;
   /** Default 30 minutes before the start. */
   reminderLeadMs?: number;
@@ -65,8 +68,8 @@ export interface NotificationService {
   /** Writes the meeting reminders due now (the timer does this every `reminderScanIntervalMs`). */
   scanReminders(): Promise<void>;
   /**
-   * Routes, stores and delivers notifications produced elsewhere (e.g. the calendar's reminder
-   * scheduler): written once per id, the contact filled from the Directory when absent.
+   * Routes, stores and delivers notifications produced outside the Directory's triggers and the
+   * reminder scan: written once per id, the contact filled from the Directory when absent.
    */
   notify(intents: readonly NotificationIntent[]): Promise<void>;
   /** Resolves once every change applied so far has its notifications written (tests). */

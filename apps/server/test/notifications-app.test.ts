@@ -229,7 +229,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
     );
     expect(new Set(sarahReminders.map((job) => job.notificationId)).size).toBe(1);
   });
-  it('R9.1 R5.4 notifications produced elsewhere (the calendar scheduler) go through notify(): once per id, contact filled in', async () => {
+  it('R9.1 R5.4 notifications produced outside the triggers go through notify(): once per id, contact filled in', async () => {
     const reminder = {
       id: `meeting_reminder:mt-external:${Date.now() + 3_600_000}:u-liam`,
       userId: 'u-liam',

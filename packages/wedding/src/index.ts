@@ -9,7 +9,6 @@ export * from './activity/describe-change.ts';
 export * from './actors/actor-label.ts';
 export * from './calendar/conflict-notices.ts';
 export * from './calendar/meeting-conflicts.ts';
-export * from './calendar/meeting-reminders.ts';
 export * from './collections/define-collection.ts';
 export * from './collections/feed-collections.ts';
 export * from './collections/form-collections.ts';

@@ -65,6 +65,25 @@ describe('R9.1 meeting reminders', () => {
       `meeting_reminder:mt-emma-engagement:${start + HOUR}:u-sarah`,
     ]);
   });
+
+  test('R9.1 R14.2 an attendee who may not see the meeting gets no reminder', () => {
+    const model = seededModel();
+    // Noah (Bloom) has no part in Emma & James's wedding, so Lens & Light's meeting is not his to see.
+    new ChangeLog(model).write(
+      'u-sarah',
+      'meetings',
+      'mt-emma-engagement',
+      {},
+      {
+        extraOps: [{ k: 'add', f: fieldIdOf('meetings', 'attendees'), id: 'u-noah', v: { userId: 'u-noah' } }],
+      },
+    );
+    expect(model.directory.records.get('meetings', 'mt-emma-engagement')?.fields.attendees).toHaveLength(4);
+    const due = dueMeetingReminders(model.directory, { nowMs: start - 20 * 60_000 }).filter((n) =>
+      n.id.includes('mt-emma-engagement'),
+    );
+    expect(due.map((n) => n.userId).sort()).toEqual(['u-emma', 'u-james', 'u-sarah']);
+  });
 });
 
 describe('R5.3 per-user topics: only the owner joins, and may only mark read/unread or delete', () => {

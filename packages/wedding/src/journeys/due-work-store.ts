@@ -17,7 +17,12 @@ export const DUE_WORK_MIGRATIONS = {
   dir: fileURLToPath(new URL('./migrations/', import.meta.url)),
 } as const;
 
-export type DueWorkKind = 'journey_run' | 'meeting_reminder';
+/**
+ * Only journey runs. The migration's comment still names a 'meeting_reminder' kind: meeting reminders
+ * (R9.1) were once claimed here, and are now written once by id by the notifications scan
+ * (`dueMeetingReminders`); no row of that kind is written any more.
+ */
+export type DueWorkKind = 'journey_run';
 export type DueWorkStatus = 'pending' | 'claimed' | 'done' | 'failed' | 'cancelled';
 
 export interface DueWork {
@@ -89,7 +94,7 @@ const COLUMNS =
   'kind, key, due_at_ms, status, claims, failures, claimed_by, lease_until_ms, phase, last_error, payload';
 
 /**
- * Durable due work in the database (R8, R9.1), shared by every node: rows are claimed with
+ * Durable due work in the database (R8), shared by every node: rows are claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease, so one unit is held by one node at a time; a node that dies
  * leaves a lease that runs out, and the next claim retakes the row (`retakenFrom` says so).
  * Every release names the claim (`claims` is the fencing token), so a holder that lost its lease
@@ -223,22 +228,6 @@ export class DueWorkStore {
       ],
     );
     return rows.length > 0;
-  }
-
-  /** Cancels pending rows of a kind whose key starts with `keyPrefix`, except `keep`. Returns how many. */
-  async cancelPending(
-    kind: DueWorkKind,
-    keyPrefix: string,
-    keep: readonly string[],
-    options: { nowMs: number },
-  ): Promise<number> {
-    const rows = await this.sql.query(
-      `UPDATE wedding_due_work SET status = 'cancelled', done_at_ms = $4, updated_at_ms = $4
-        WHERE kind = $1 AND status = 'pending' AND left(key, length($2)) = $2 AND NOT (key = ANY($3::text[]))
-        RETURNING key`,
-      [kind, keyPrefix, [...keep], options.nowMs],
-    );
-    return rows.length;
   }
 
   async get(kind: DueWorkKind, key: string): Promise<DueWork | undefined> {
