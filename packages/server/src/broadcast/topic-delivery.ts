@@ -61,10 +61,8 @@ export class TopicDelivery {
     filter?: (member: Membership) => boolean,
     excludeSessionId?: string,
   ): number {
-    const members = this.deps.topics.members(topic);
-    if (members.size === 0) return 0;
     let sent = 0;
-    for (const member of members) {
+    for (const member of this.deps.topics.members(topic)) {
       if (member.session.id === excludeSessionId || (filter && !filter(member))) continue;
       member.session.sendRaw(frames.get(member.session.vsn, member.wireTopic), false);
       sent++;

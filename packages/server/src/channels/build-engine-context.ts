@@ -86,6 +86,8 @@ export function buildEngineContext(options: EngineOptions, bus: FanoutBus, logge
     ttlMs: limits.presenceTtlMs,
     publish: publishPresence,
     pushDiff: (topic, diff) => delivery.deliverLocal(topic, 'presence_diff', diff, (member) => member.presenceEnabled),
+    localMembers: (topic) => topics.members(topic),
+    holdsTopic: (topic) => topics.has(topic),
     presenceMeta: hooks.presenceMeta
       ? (member, meta) => hooks.presenceMeta?.({ session: member.session.info(), topic: member.topic, meta })
       : undefined,

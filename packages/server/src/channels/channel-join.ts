@@ -82,7 +82,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
     broadcastAck: config.broadcast?.ack === true,
     presenceEnabled: config.presence?.enabled === true || presenceKey.length > 0,
     presenceKey: presenceKey.length > 0 ? presenceKey : crypto.randomUUID(),
-    presenceRef: undefined,
+    presence: undefined,
   };
   const wanted = () => !session.closed && !session.memberships.has(topic);
   if (!(await ctx.topics.add(member, wanted))) return;

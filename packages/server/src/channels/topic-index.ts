@@ -6,10 +6,15 @@ import type { Membership } from '../session/session.ts';
 export const topicSubject = (topic: string): string => `rt:topic:${topic}`;
 
 interface TopicEntry {
-  members: Set<Membership>;
+  /**
+   * The topic's one member, or a Set once it has several: many topics (a user's own channel) have one
+   * member, and a Set costs ~170 B (issue 9 idle footprint). Undefined: no member yet / any more.
+   */
+  members: Membership | Set<Membership> | undefined;
   /** Joins waiting for the bus subscription; the entry lives while this or `members` is non-zero. */
   pendingJoins: number;
-  ready: Promise<void>;
+  /** The bus subscription under way; undefined once it settled. */
+  ready: Promise<void> | undefined;
   unsubscribe: (() => Promise<void>) | undefined;
   closed: boolean;
 }
@@ -30,7 +35,7 @@ export interface TopicIndexDeps {
  */
 export class TopicIndex {
   private readonly topics = new Map<string, TopicEntry>();
-  private memberCount = 0;
+  private memberships = 0;
 
   constructor(private readonly deps: TopicIndexDeps) {}
 
@@ -39,11 +44,18 @@ export class TopicIndex {
   }
 
   get membershipCount(): number {
-    return this.memberCount;
+    return this.memberships;
   }
 
-  members(topic: string): ReadonlySet<Membership> {
-    return this.topics.get(topic)?.members ?? EMPTY;
+  /** Whether `topic` has members here or joins waiting for its bus subscription. */
+  has(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  /** This node's members of `topic` (iterate before changing memberships of the topic). */
+  members(topic: string): Iterable<Membership> {
+    const members = this.topics.get(topic)?.members;
+    return members === undefined ? NONE : members instanceof Set ? members : [members];
   }
 
   topicNames(): IterableIterator<string> {
@@ -53,25 +65,38 @@ export class TopicIndex {
   /** Adds the member once the topic's bus subscription is live. Returns false if `stillWanted` turned false meanwhile. */
   async add(member: Membership, stillWanted: () => boolean): Promise<boolean> {
     const entry = this.entryFor(member.topic);
-    entry.pendingJoins++;
-    try {
-      await entry.ready;
-    } finally {
-      entry.pendingJoins--;
+    if (entry.ready) {
+      entry.pendingJoins++;
+      try {
+        await entry.ready;
+      } finally {
+        entry.pendingJoins--;
+      }
     }
     if (!stillWanted() || entry.closed) {
       this.closeIfEmpty(member.topic, entry);
       return false;
     }
-    entry.members.add(member);
-    this.memberCount++;
+    const { members } = entry;
+    if (members === undefined) entry.members = member;
+    else if (members instanceof Set) {
+      if (members.has(member)) return true;
+      members.add(member);
+    } else if (members !== member) entry.members = new Set([members, member]);
+    else return true;
+    this.memberships++;
     return true;
   }
 
   remove(member: Membership): void {
     const entry = this.topics.get(member.topic);
-    if (!entry?.members.delete(member)) return;
-    this.memberCount--;
+    const members = entry?.members;
+    if (!entry || members === undefined) return;
+    if (members === member) entry.members = undefined;
+    else if (members instanceof Set && members.delete(member)) {
+      if (members.size === 1) entry.members = members.values().next().value!;
+    } else return;
+    this.memberships--;
     this.closeIfEmpty(member.topic, entry);
   }
 
@@ -79,9 +104,9 @@ export class TopicIndex {
     const existing = this.topics.get(topic);
     if (existing) return existing;
     const entry: TopicEntry = {
-      members: new Set(),
+      members: undefined,
       pendingJoins: 0,
-      ready: Promise.resolve(),
+      ready: undefined,
       unsubscribe: undefined,
       closed: false,
     };
@@ -96,13 +121,16 @@ export class TopicIndex {
           this.deps.onTopicOpened(topic);
         },
         (error: unknown) => this.deps.logger.warn({ err: error, topic }, 'bus subscribe failed; topic is local-only'),
-      );
+      )
+      .finally(() => {
+        entry.ready = undefined;
+      });
     this.topics.set(topic, entry);
     return entry;
   }
 
   private closeIfEmpty(topic: string, entry: TopicEntry): void {
-    if (entry.closed || entry.members.size > 0 || entry.pendingJoins > 0) return;
+    if (entry.closed || entry.members !== undefined || entry.pendingJoins > 0) return;
     entry.closed = true;
     if (this.topics.get(topic) === entry) this.topics.delete(topic);
     entry.unsubscribe?.().catch(() => {});
@@ -114,7 +142,7 @@ export class TopicIndex {
   async close(): Promise<void> {
     const entries = [...this.topics.values()];
     this.topics.clear();
-    this.memberCount = 0;
+    this.memberships = 0;
     await Promise.allSettled(
       entries.map(async (entry) => {
         entry.closed = true;
@@ -125,4 +153,4 @@ export class TopicIndex {
   }
 }
 
-const EMPTY: ReadonlySet<Membership> = new Set();
+const NONE: readonly Membership[] = [];

@@ -2,7 +2,7 @@ import type { PresenceDiff, PresenceMap, PresenceMeta } from '@wedsync/protocol'
 import type { PresenceEntry, TopicBusMessage } from '../broadcast/bus-messages.ts';
 import type { Membership } from '../session/session.ts';
 
-/** What this node knows of one node's presence members on one topic. */
+/** What this node knows of another node's presence members on one topic. */
 interface NodeView {
   lastHeardMs: number;
   /** phx_ref → entry */
@@ -17,6 +17,10 @@ export interface PresenceTrackerDeps {
   publish(topic: string, message: TopicBusMessage): void;
   /** Pushes `presence_diff` to this node's presence-enabled members of `topic`. */
   pushDiff(topic: string, diff: PresenceDiff): void;
+  /** This node's members of `topic` (the topic index); a tracked one carries its entry in `presence`. */
+  localMembers(topic: string): Iterable<Membership>;
+  /** Whether this node holds `topic` (hears its bus traffic or is about to). */
+  holdsTopic(topic: string): boolean;
   /**
    * The application's `presenceMeta` hook (R14.2): the meta to track for a member, or undefined to
    * hide it. Applied on every track and re-checked for own members at every `heartbeat`. Default: as sent.
@@ -28,12 +32,18 @@ export interface PresenceTrackerDeps {
  * One consistent presence view per topic across nodes (R4.3). Each node owns its members' metas and
  * publishes diffs as they change plus a periodic heartbeat of its full member list per topic; every
  * node merges them. A heartbeat repairs any lost diff; a node that stops heartbeating (crashed, cut
- * off) has its members removed after `ttlMs`. Only topics with local members are held.
+ * off) has its members removed after `ttlMs`. Only topics this node holds are kept.
+ *
+ * Memory per connection matters here (issue 9): an own member's entry lives on its `Membership`
+ * (no per-topic maps for own members); per-topic maps exist only for other nodes' members.
  */
 export class PresenceTracker {
-  private readonly topics = new Map<string, Map<string, NodeView>>();
-  /** phx_ref → this node's tracked member and the meta its client sent (for the heartbeat re-check). */
-  private readonly ownMembers = new Map<string, { member: Membership; payload: Record<string, unknown> }>();
+  /** Other nodes' members per topic; a topic is here only while some other node has members on it. */
+  private readonly remote = new Map<string, Map<string, NodeView>>();
+  /** Per topic, how many of this node's members are tracked (what `heartbeat` announces). */
+  private readonly ownTracked = new Map<string, number>();
+  /** With a `presenceMeta` hook only: the meta each tracked member's client sent, for the heartbeat re-check. */
+  private readonly sentMetas = new Map<Membership, Record<string, unknown>>();
   private refCounter = 0;
   private readonly refPrefix: string;
 
@@ -51,50 +61,45 @@ export class PresenceTracker {
       this.untrack(member);
       return;
     }
-    const own = this.view(member.topic, this.deps.nodeId);
     const meta: PresenceMeta = { ...shown, phx_ref: `${this.refPrefix}${(++this.refCounter).toString(36)}` };
     delete meta.phx_ref_prev;
     const leaves: PresenceEntry[] = [];
-    const previous = member.presenceRef ? own.entries.get(member.presenceRef) : undefined;
+    const previous = member.presence;
     if (previous) {
-      own.entries.delete(previous.meta.phx_ref);
-      this.ownMembers.delete(previous.meta.phx_ref);
       leaves.push(previous);
       meta.phx_ref_prev = previous.meta.phx_ref;
+    } else {
+      this.ownTracked.set(member.topic, (this.ownTracked.get(member.topic) ?? 0) + 1);
     }
     const entry: PresenceEntry = { key: member.presenceKey, meta };
-    own.entries.set(meta.phx_ref, entry);
-    this.ownMembers.set(meta.phx_ref, { member, payload });
-    member.presenceRef = meta.phx_ref;
+    member.presence = entry;
+    if (this.deps.presenceMeta) this.sentMetas.set(member, payload);
     this.emitOwn(member.topic, [entry], leaves);
   }
 
   untrack(member: Membership): void {
-    const ref = member.presenceRef;
-    member.presenceRef = undefined;
-    if (!ref) return;
-    this.ownMembers.delete(ref);
-    const own = this.topics.get(member.topic)?.get(this.deps.nodeId);
-    const entry = own?.entries.get(ref);
-    if (!own || !entry) return;
-    own.entries.delete(ref);
+    const entry = member.presence;
+    if (!entry) return;
+    member.presence = undefined;
+    this.sentMetas.delete(member);
+    const count = (this.ownTracked.get(member.topic) ?? 1) - 1;
+    if (count > 0) this.ownTracked.set(member.topic, count);
+    else this.ownTracked.delete(member.topic);
     this.emitOwn(member.topic, [], [entry]);
   }
 
   /** The merged `presence_state` of every node's members. */
   state(topic: string): PresenceMap {
     const state = nullObject();
-    for (const view of this.topics.get(topic)?.values() ?? []) {
+    for (const entry of this.ownEntries(topic)) addEntry(state, entry);
+    for (const view of this.remote.get(topic)?.values() ?? []) {
       for (const entry of view.entries.values()) addEntry(state, entry);
     }
     return state;
   }
 
   onBusMessage(topic: string, message: TopicBusMessage): void {
-    if (message.n === this.deps.nodeId || !this.topics.has(topic)) {
-      if (message.n !== this.deps.nodeId && message.k === 'ps') this.announce(topic);
-      return;
-    }
+    if (message.n === this.deps.nodeId || !this.deps.holdsTopic(topic)) return;
     if (message.k === 'pd') this.applyDiff(topic, message.n, validEntries(message.j), validEntries(message.l));
     else if (message.k === 'ph') this.applyHeartbeat(topic, message.n, validEntries(message.s));
     else if (message.k === 'ps') this.announce(topic);
@@ -102,37 +107,37 @@ export class PresenceTracker {
 
   /** The node started hearing `topic`: ask the others for their members. */
   requestSync(topic: string): void {
-    if (!this.topics.has(topic)) this.topics.set(topic, new Map());
     this.deps.publish(topic, { k: 'ps', n: this.deps.nodeId });
   }
 
   /** Periodic: hide own members the `presenceMeta` hook no longer shows; announce own members per topic; expire silent nodes. */
   heartbeat(): void {
-    if (this.deps.presenceMeta) {
-      for (const { member, payload } of [...this.ownMembers.values()]) {
-        if (this.shownMeta(member, payload) === undefined) this.untrack(member);
-      }
+    for (const [member, payload] of [...this.sentMetas]) {
+      if (this.shownMeta(member, payload) === undefined) this.untrack(member);
     }
+    for (const topic of this.ownTracked.keys()) this.announce(topic);
     const nowMs = this.deps.nowMs();
-    for (const [topic, views] of this.topics) {
+    for (const [topic, views] of this.remote) {
       for (const [nodeId, view] of views) {
-        if (nodeId === this.deps.nodeId) {
-          if (view.entries.size > 0) this.announce(topic);
-        } else if (nowMs - view.lastHeardMs > this.deps.ttlMs) {
-          views.delete(nodeId);
-          this.pushDiff(topic, [], [...view.entries.values()]);
-        }
+        if (nowMs - view.lastHeardMs <= this.deps.ttlMs) continue;
+        views.delete(nodeId);
+        this.pushDiff(topic, [], [...view.entries.values()]);
       }
+      if (views.size === 0) this.remote.delete(topic);
     }
   }
 
   /** The node's last member of `topic` left: forget the topic. */
   dropTopic(topic: string): void {
-    this.topics.delete(topic);
+    this.remote.delete(topic);
+    this.ownTracked.delete(topic);
   }
 
+  /** Topics with presence members (own or other nodes'). */
   get topicCount(): number {
-    return this.topics.size;
+    let count = this.remote.size;
+    for (const topic of this.ownTracked.keys()) if (!this.remote.has(topic)) count++;
+    return count;
   }
 
   /** The meta to track for `member`, or undefined when the application hides it (a throwing hook hides). */
@@ -146,10 +151,16 @@ export class PresenceTracker {
     }
   }
 
+  private ownEntries(topic: string): PresenceEntry[] {
+    const entries: PresenceEntry[] = [];
+    if (!this.ownTracked.has(topic)) return entries;
+    for (const member of this.deps.localMembers(topic)) if (member.presence) entries.push(member.presence);
+    return entries;
+  }
+
   private announce(topic: string): void {
-    const own = this.topics.get(topic)?.get(this.deps.nodeId);
-    if (own && own.entries.size > 0)
-      this.deps.publish(topic, { k: 'ph', n: this.deps.nodeId, s: [...own.entries.values()] });
+    const entries = this.ownEntries(topic);
+    if (entries.length > 0) this.deps.publish(topic, { k: 'ph', n: this.deps.nodeId, s: entries });
   }
 
   private applyDiff(topic: string, nodeId: string, joins: PresenceEntry[], leaves: PresenceEntry[]): void {
@@ -183,11 +194,12 @@ export class PresenceTracker {
     this.deps.pushDiff(topic, { joins: toMap(joins), leaves: toMap(leaves) });
   }
 
+  /** Another node's view of `topic`, created on first news from it. */
   private view(topic: string, nodeId: string): NodeView {
-    let views = this.topics.get(topic);
+    let views = this.remote.get(topic);
     if (!views) {
       views = new Map();
-      this.topics.set(topic, views);
+      this.remote.set(topic, views);
     }
     let view = views.get(nodeId);
     if (!view) {
@@ -198,7 +210,10 @@ export class PresenceTracker {
   }
 
   private dropIfEmpty(topic: string, nodeId: string, view: NodeView): void {
-    if (view.entries.size === 0) this.topics.get(topic)?.delete(nodeId);
+    if (view.entries.size > 0) return;
+    const views = this.remote.get(topic);
+    views?.delete(nodeId);
+    if (views?.size === 0) this.remote.delete(topic);
   }
 }
 

@@ -1,6 +1,7 @@
 import { encodeTextFrame, type Frame, type JoinPayload, type SerializerVersion, type Topic } from '@wedsync/protocol';
 import { WebSocket } from 'ws';
 import type { AuthUser } from '../auth/auth-user.ts';
+import type { PresenceEntry } from '../broadcast/bus-messages.ts';
 import type { Outbox } from '../transport/outbox.ts';
 import { closeSocket, type SocketCloseCode } from '../transport/socket-close.ts';
 import type { ExpiryQueue } from './expiry-queue.ts';
@@ -21,8 +22,8 @@ export interface Membership {
   /** Receives presence_state / presence_diff (config.presence.enabled or a non-empty key). */
   presenceEnabled: boolean;
   presenceKey: string;
-  /** phx_ref of this member's tracked presence meta, if tracking. */
-  presenceRef: string | undefined;
+  /** This member's tracked presence entry (key and meta with its phx_ref), if tracking. */
+  presence: PresenceEntry | undefined;
 }
 
 export interface SessionDeps {
