@@ -1,12 +1,13 @@
 import { isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
 import type { Mutation, MutationResult } from '@wedsync/protocol';
 import type { CommitRequest, CommitResult } from '../../server/src/storage/storage.ts';
-import { blockingLockAmong, liveLocksOn, lockRefusal } from './lock-store.ts';
+import { readGroup } from './group-reads.ts';
+import { blockingLockAmong, lockRefusal } from './lock-store.ts';
 import { type WorkingRecord, WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';
 import type { LockTableRow } from './stored-rows.ts';
 import { type StagedVersion, writeVersions } from './version-writer.ts';
-import { lockClients, lockRecords } from './write-lock.ts';
+import { lockRecords } from './write-lock.ts';
 
 type Rejection = Extract<MutationResult, { status: 'rejected' }>;
 
@@ -35,8 +36,8 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
  * Database errors abort the whole transaction (nothing is acknowledged; the caller may retry the
  * requests one by one, see `CommitQueue`).
  *
- * Round trips: BEGIN, record locks, client rows, records, locks, history read-ahead (only when a
- * base is older than the stored version), the append (one statement), COMMIT.
+ * Round trips: BEGIN, record locks, one read (client rows, records, their locks and history,
+ * `readGroup`), the append (one statement, `writeVersions`), COMMIT.
  */
 export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]): Promise<CommitResult[]> {
   if (requests.every((request) => request.mutations.length === 0)) {
@@ -46,14 +47,16 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
     // Ids with NUL cannot even be SQL parameters; their mutations are refused by `decide`.
     const all = requests.flatMap((request) => request.mutations).filter((mutation) => !hasNulKey(mutation));
     await lockRecords(tx, all);
-    const lastMids = await lockClients(
-      tx,
-      requests.filter((request) => request.mutations.length > 0).map((request) => request.clientId),
-    );
+    const reads = await readGroup(tx, {
+      clientIds: requests.filter((request) => request.mutations.length > 0).map((request) => request.clientId),
+      keys: all,
+      wants: all,
+      nowMs: Math.min(...requests.map((request) => request.nowMs)),
+    });
+    const { lastMids, locks } = reads;
     const records = new WorkingRecords(tx);
-    await records.load(all);
-    const locks = await liveLocksOn(tx, all, Math.min(...requests.map((request) => request.nowMs)));
-    await records.loadHistory(all);
+    records.adopt(all, reads.records);
+    records.adoptHistory(all, reads.history);
     const context: GroupContext = { tx, records, locks, staged: [] };
     const owners: number[] = [];
     const pending: (MutationResult | (() => MutationResult))[][] = [];

@@ -1,7 +1,7 @@
 import type { LockHolder } from '@wedsync/protocol';
 import type { Actor, LockRequestInput, LockResult, LockRow } from '../../server/src/storage/storage.ts';
 import type { SqlClient } from './sql-client.ts';
-import { type LockTableRow, RECORD_LOCK_FIELD, toLockRow } from './stored-rows.ts';
+import { LOCK_COLUMNS, type LockTableRow, RECORD_LOCK_FIELD, toLockRow } from './stored-rows.ts';
 import { lockRecords } from './write-lock.ts';
 
 /**
@@ -22,8 +22,6 @@ export function sameHolder(lock: LockRow['holder'], actor: Actor): boolean {
 export function publicHolder(lock: LockRow): LockHolder {
   return { userId: lock.holder.userId, name: lock.holder.name };
 }
-
-const LOCK_COLUMNS = 'c, id, f, scope, user_id, user_name, session_id, expires_at_ms';
 
 type BlockingLock = { code: 'FIELD_LOCKED' | 'RECORD_LOCKED'; lock: LockRow };
 

@@ -1,6 +1,6 @@
 import type { CommittedVersion, Fields } from '@wedsync/merge';
 import type { SqlClient } from './sql-client.ts';
-import { type HistoryRow, type RecordRow, toCommittedVersion } from './stored-rows.ts';
+import { HISTORY_COLUMNS, type HistoryRow, RECORD_COLUMNS, type RecordRow, toCommittedVersion } from './stored-rows.ts';
 import type { StagedVersion } from './version-writer.ts';
 
 /** A record as seen inside one write transaction: its stored row plus versions staged by this batch. */
@@ -20,12 +20,9 @@ export interface WorkingRecord {
   staged: StagedVersion[];
 }
 
-const HISTORY_COLUMNS = 'c, id, v, seq, by, at_ms, ops, fields, del, rollback_of, cid, mid, base, submitted';
-const RECORD_COLUMNS = 'c, id, scope, v, seq, fields, del, updated_by, updated_at_ms';
-
 const keyOf = (c: string, id: string) => `${c}\u0000${id}`;
 
-/** Stored versions of one record read ahead by `loadHistory`: `[from, to]`, full fields only of `withFields`. */
+/** Stored versions of one record read ahead by `readGroup`: `[from, to]`, full fields only of `withFields`. */
 interface HistoryRange {
   from: number;
   to: number;
@@ -49,21 +46,23 @@ export class WorkingRecords {
 
   /** Reads the records not read yet in one statement (call it after their record locks are held). */
   async load(keys: readonly { c: string; id: string }[]): Promise<void> {
-    const missing = new Map<string, { c: string; id: string }>();
-    for (const key of keys) {
-      const k = keyOf(key.c, key.id);
-      if (!this.records.has(k)) missing.set(k, key);
-    }
-    if (missing.size === 0) return;
-    const list = [...missing.values()];
+    const missing = keys.filter((key) => !this.records.has(keyOf(key.c, key.id)));
+    if (missing.length === 0) return;
     const rows = await this.tx.query<RecordRow>(
       `SELECT ${RECORD_COLUMNS.split(', ')
         .map((column) => `r.${column}`)
         .join(', ')} FROM sync_records r JOIN unnest($1::text[], $2::text[]) AS k(c, id) ON r.c = k.c AND r.id = k.id`,
-      [list.map((key) => key.c), list.map((key) => key.id)],
+      [missing.map((key) => key.c), missing.map((key) => key.id)],
     );
+    this.adopt(missing, rows);
+  }
+
+  /** Takes the stored rows of `keys` read elsewhere (a key without a row is a record that does not exist). */
+  adopt(keys: readonly { c: string; id: string }[], rows: readonly RecordRow[]): void {
     const found = new Map(rows.map((row) => [keyOf(row.c, row.id), row]));
-    for (const [k, { c, id }] of missing) {
+    for (const { c, id } of keys) {
+      const k = keyOf(c, id);
+      if (this.records.has(k)) continue;
       const row = found.get(k);
       this.records.set(k, {
         c,
@@ -81,58 +80,26 @@ export class WorkingRecords {
   }
 
   /**
-   * Reads ahead, in one statement, the stored versions that `since(record, base)` will need for each
-   * `(record, base)` with `base` below the stored version (records must be loaded).
+   * Takes the stored versions read ahead for `since(record, base)` of each `(record, base)` in
+   * `wants` (records adopted first): by `historyReadAhead`, every version from the lowest such base
+   * below the stored version up to it, with full fields only of those bases.
    */
-  async loadHistory(wants: readonly { c: string; id: string; base: number }[]): Promise<void> {
-    const ranges = new Map<string, { c: string; id: string; from: number; to: number; bases: Set<number> }>();
+  adoptHistory(wants: readonly { c: string; id: string; base: number }[], rows: readonly HistoryRow[]): void {
+    const ranges = new Map<string, HistoryRange>();
     for (const want of wants) {
       const record = this.records.get(keyOf(want.c, want.id));
-      if (!record || !Number.isInteger(want.base) || want.base >= record.storedVersion || want.base < 0) continue;
+      if (!record || !Number.isInteger(want.base) || want.base < 0 || want.base >= record.storedVersion) continue;
       const k = keyOf(want.c, want.id);
-      if (this.history.has(k)) continue;
       const range = ranges.get(k);
       if (range) {
         range.from = Math.min(range.from, want.base);
-        range.bases.add(want.base);
+        range.withFields.add(want.base);
       } else {
-        ranges.set(k, {
-          c: want.c,
-          id: want.id,
-          from: want.base,
-          to: record.storedVersion,
-          bases: new Set([want.base]),
-        });
+        ranges.set(k, { from: want.base, to: record.storedVersion, rows: new Map(), withFields: new Set([want.base]) });
       }
     }
-    if (ranges.size === 0) return;
-    const wanted = [...ranges.values()].flatMap((range) => [...range.bases].map((base) => ({ ...range, base })));
-    // Full fields only of the bases: a long offline gap may span many versions.
-    const rows = await this.tx.query<HistoryRow>(
-      `WITH want AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::integer[]) AS w(c, id, lo, hi, base)
-       )
-       SELECT ${HISTORY_COLUMNS.split(', ')
-         .map((column) =>
-           column === 'fields'
-             ? "CASE WHEN EXISTS (SELECT 1 FROM want b WHERE b.c = h.c AND b.id = h.id AND b.base = h.v) THEN h.fields ELSE '{}'::jsonb END AS fields"
-             : `h.${column}`,
-         )
-         .join(', ')}
-         FROM (SELECT DISTINCT c, id, lo, hi FROM want) AS r
-         JOIN sync_history h ON h.c = r.c AND h.id = r.id AND h.v >= r.lo AND h.v <= r.hi`,
-      [
-        wanted.map((w) => w.c),
-        wanted.map((w) => w.id),
-        wanted.map((w) => w.from),
-        wanted.map((w) => w.to),
-        wanted.map((w) => w.base),
-      ],
-    );
-    for (const [k, range] of ranges) {
-      this.history.set(k, { from: range.from, to: range.to, rows: new Map(), withFields: range.bases });
-    }
-    for (const row of rows) this.history.get(keyOf(row.c, row.id))?.rows.set(row.v, row);
+    for (const row of rows) ranges.get(keyOf(row.c, row.id))?.rows.set(row.v, row);
+    for (const [k, range] of ranges) if (!this.history.has(k)) this.history.set(k, range);
   }
 
   /** Fields at `base` and every version after it, as the merge needs them. */

@@ -5,7 +5,15 @@ import { readHistory, rollbackRecord } from './history-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { type MigrationSet, runMigrations, STORAGE_MIGRATIONS } from './migrations.ts';
 import type { SqlClient } from './sql-client.ts';
-import { type LogRow, num, type RecordRow, toStoredChange, toStoredRecord } from './stored-rows.ts';
+import {
+  LOG_COLUMNS,
+  type LogRow,
+  num,
+  RECORD_COLUMNS,
+  type RecordRow,
+  toStoredChange,
+  toStoredRecord,
+} from './stored-rows.ts';
 
 /** Storage plus its SQL client, so the app can keep its own tables in the same database. */
 export interface SqlStorage extends Storage {
@@ -24,9 +32,6 @@ export interface SqlStorageOptions {
   /** A group transaction holds at most this many mutations (default 1 000; one larger request goes alone). */
   maxGroupMutations?: number;
 }
-
-const LOG_COLUMNS = 'seq, scope, c, id, v, ops, del, by, at_ms, cid, mid';
-const RECORD_COLUMNS = 'c, id, scope, v, seq, fields, del, updated_by, updated_at_ms';
 
 /** The Storage seam (DESIGN §1, §5) over any `SqlClient`: PostgreSQL or PGlite, same SQL. */
 export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}): SqlStorage {

@@ -5,6 +5,12 @@ import type { SqlRow } from './sql-client.ts';
 
 /** Row shapes of the sync tables (migrations/001) and their mapping to the seam's types. */
 
+/** Column lists of the sync tables, in the order of the row shapes below. */
+export const RECORD_COLUMNS = 'c, id, scope, v, seq, fields, del, updated_by, updated_at_ms';
+export const HISTORY_COLUMNS = 'c, id, v, seq, by, at_ms, ops, fields, del, rollback_of, cid, mid, base, submitted';
+export const LOG_COLUMNS = 'seq, scope, c, id, v, ops, del, by, at_ms, cid, mid';
+export const LOCK_COLUMNS = 'c, id, f, scope, user_id, user_name, session_id, expires_at_ms';
+
 export interface RecordRow extends SqlRow {
   c: string;
   id: string;

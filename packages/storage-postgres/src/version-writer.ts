@@ -2,7 +2,7 @@ import type { Fields } from '@wedsync/merge';
 import type { FieldOp } from '@wedsync/protocol';
 import type { StoredChange } from '../../server/src/storage/storage.ts';
 import { jsonParam, type SqlClient } from './sql-client.ts';
-import { iso } from './stored-rows.ts';
+import { HISTORY_COLUMNS, iso, LOG_COLUMNS } from './stored-rows.ts';
 
 /** A new record version decided inside a write transaction, written with its seq by `writeVersions`. */
 export interface StagedVersion {
@@ -29,9 +29,6 @@ export interface ClientMark {
   clientId: string;
   lastMid: number;
 }
-
-const HISTORY_COLUMNS = 'c, id, v, seq, by, at_ms, ops, fields, del, rollback_of, cid, mid, base, submitted';
-const LOG_COLUMNS = 'seq, scope, c, id, v, ops, del, by, at_ms, cid, mid';
 
 /**
  * Advances the clients' last mids, gives the staged versions consecutive seqs in order and writes
