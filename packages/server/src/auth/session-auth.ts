@@ -1,7 +1,7 @@
 import type { ErrorCode, JoinPayload } from '@wedsync/protocol';
 import { closeChannel } from '../channels/channel-lifecycle.ts';
 import { decide, type EngineContext, isUserToken } from '../channels/engine-context.ts';
-import type { Membership, Session } from '../session/session.ts';
+import { joinPayloadOf, type Membership, type Session } from '../session/session.ts';
 import type { AuthUser } from './auth-user.ts';
 
 export type AuthOutcome = { ok: true } | { ok: false; code: ErrorCode; message: string };
@@ -81,7 +81,7 @@ export async function refreshToken(
       user,
       topic: member.topic,
       parsedTopic: member.parsedTopic,
-      payload: member.joinPayload,
+      payload: joinPayloadOf(member),
       session: session.info(),
     }),
   );

@@ -106,7 +106,7 @@ async function send(
           event: 'broadcast',
           payload: { type: 'broadcast', event: message.event, payload: message.payload },
         },
-        {},
+        undefined,
       ),
     );
     if (decision !== true) return fail(reply, decision.code, decision.message, {}, 403);

@@ -9,6 +9,7 @@ import type { FanoutBus } from '../fanout/fanout-bus.ts';
 import { MessageRateLimiter, type RateLimitOption } from '../limits/message-rate-limiter.ts';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.ts';
 import { PresenceTracker } from '../presence/presence-tracker.ts';
+import { joinPayloadOf } from '../session/session.ts';
 import { SessionRegistry } from '../session/session-registry.ts';
 import type { EngineContext, EngineLimits } from './engine-context.ts';
 import type { RealtimeHooks } from './hooks.ts';
@@ -119,16 +120,17 @@ export function buildEngineContext(options: EngineOptions, bus: FanoutBus, logge
     leaveListeners: new Set(),
     disconnectListeners: new Set(),
     authorizeJoin,
-    authorizeMessage: (ctx, joinPayload) =>
+    authorizeMessage: (ctx, member) =>
       hooks.authorizeMessage
         ? hooks.authorizeMessage(ctx)
         : authorizeJoin({
             user: ctx.user,
             topic: ctx.topic,
             parsedTopic: ctx.parsedTopic,
-            payload: joinPayload,
+            payload: member ? joinPayloadOf(member) : {},
             session: ctx.session,
           }),
+    keepsJoinPayloads: hooks.authorizeJoin !== undefined,
     userFromClaims: (claims) => (hooks.userFromClaims ? hooks.userFromClaims(claims) : defaultUserFromClaims(claims)),
     shuttingDown: false,
   };

@@ -76,7 +76,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
     topic,
     wireTopic,
     joinRef: frame.joinRef,
-    joinPayload: payload,
+    joinPayloadJson: ctx.keepsJoinPayloads ? JSON.stringify(payload) : undefined,
     parsedTopic,
     broadcastSelf: config.broadcast?.self === true,
     broadcastAck: config.broadcast?.ack === true,

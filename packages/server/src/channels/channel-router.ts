@@ -123,7 +123,7 @@ async function dispatch(ctx: EngineContext, session: Session, frame: Frame, rawB
         payload: frame.payload,
         session: session.info(),
       },
-      member.joinPayload,
+      member,
     ),
   );
   if (session.closed || session.memberships.get(member.topic) !== member) return;

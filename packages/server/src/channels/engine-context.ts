@@ -1,4 +1,3 @@
-import type { JoinPayload } from '@wedsync/protocol';
 import type { Logger } from 'pino';
 import type { EngineAudit } from '../audit/engine-audit.ts';
 import type { AuthUser } from '../auth/auth-user.ts';
@@ -8,6 +7,7 @@ import type { FanoutBus } from '../fanout/fanout-bus.ts';
 import type { MessageRateLimiter } from '../limits/message-rate-limiter.ts';
 import type { RealtimeMetrics } from '../metrics/realtime-metrics.ts';
 import type { PresenceTracker } from '../presence/presence-tracker.ts';
+import type { Membership } from '../session/session.ts';
 import type { SessionInfo } from '../session/session-info.ts';
 import type { SessionRegistry } from '../session/session-registry.ts';
 import type {
@@ -56,8 +56,10 @@ export interface EngineContext {
   readonly leaveListeners: Set<(ctx: LeaveListenerContext) => void>;
   readonly disconnectListeners: Set<(session: SessionInfo) => void>;
   authorizeJoin(ctx: JoinContext): AuthDecision | Promise<AuthDecision>;
-  /** `joinPayload`: the channel's join payload (`{}` for HTTP), for the default that falls back to authorizeJoin. */
-  authorizeMessage(ctx: MessageContext, joinPayload: JoinPayload): AuthDecision | Promise<AuthDecision>;
+  /** `member`: the channel (undefined for HTTP), whose join payload the default that falls back to authorizeJoin passes on. */
+  authorizeMessage(ctx: MessageContext, member: Membership | undefined): AuthDecision | Promise<AuthDecision>;
+  /** Whether memberships keep their join payload (only the `authorizeJoin` hook reads it after the join). */
+  readonly keepsJoinPayloads: boolean;
   userFromClaims(claims: Record<string, unknown>): AuthUser;
   /** True once `close()` began: new connections and joins are refused with SERVER_SHUTTING_DOWN. */
   shuttingDown: boolean;
