@@ -23,6 +23,9 @@ import type {
  *   version and seq it got the first time; `lastMutationId` is kept in the database. Every
  *   processed mid counts, also one that was rejected or conflicted: a retry needs a new mid.
  * - Every mutation of a batch is independent: one rejected mutation leaves the others applied.
+ * - Concurrent `commit` calls may share one transaction (group commit, DESIGN §7): each call's result
+ *   is the one it would get committed alone right after the calls before it, it resolves only after
+ *   that transaction committed, and its changes' seqs are consecutive.
  * - Causal context (`mergeMutation` in `@wedsync/merge`): a mutation's ops apply to the record at
  *   `base` followed by the same client's earlier mutations of that record naming the same `base`.
  *   So a client may send several mutations of one record (one batch, or more while they are in
