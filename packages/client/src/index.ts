@@ -66,6 +66,12 @@ export type {
   RejectedEvent,
 } from './outbox/outbox-types.ts';
 export {
+  type IndexedStorageLike,
+  LocalStorageQueueShelf,
+  type QueueLease,
+  type QueueShelf,
+} from './outbox/queue-shelf.ts';
+export {
   type OutboxCache,
   type PersistedRecord,
   type PersistedSyncState,
@@ -82,6 +88,7 @@ export type {
 } from './presence/presence-store.ts';
 export { RealtimeClient, type RealtimeClientOptions } from './realtime-client.ts';
 export { type BindOptions, bindChannel, type SyncChannel } from './store/channel-binding.ts';
+export type { OrphanQueueOptions } from './store/orphan-queues.ts';
 export {
   type ChannelRegistration,
   type MutationOptions,

@@ -59,9 +59,9 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
     if (bound) inbound.accept(payload as ResyncPayload, applyResync, undecodable);
   });
   const offState = channel.onState((state) => {
-    if (state === 'joined') store.outbox.resume();
+    if (state === 'joined') store.resumeSending();
   });
-  store.outbox.setSender(topic, {
+  store.setSender(topic, {
     ready: () => bound && channel.state === 'joined',
     send: (payload, timeoutMs) => {
       const push = (wire: MutatePayload) => channel.push(EVENTS.mutate, wire, { timeoutMs }) as Promise<MutateReply>;
@@ -94,7 +94,7 @@ export function bindChannel(store: RecordStore, channel: SyncChannel, options: B
     offResync();
     offState();
     channel.setJoinPayloadHook(undefined);
-    store.outbox.setSender(topic, undefined);
+    store.setSender(topic, undefined);
     unregister();
   };
   const unregister = store.registerChannel(topic, { requestSnapshot, unbind });

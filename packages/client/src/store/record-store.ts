@@ -7,17 +7,24 @@ import type {
   ResyncPayload,
   SyncJoinConfig,
 } from '@wedsync/protocol';
-import type { Timers } from '../connection/timers.ts';
-import type { UnloadTarget } from '../debounce/unload-target.ts';
+import { systemTimers, type Timers } from '../connection/timers.ts';
+import { onUnload, type UnloadTarget } from '../debounce/unload-target.ts';
 import type { VisibilityLike } from '../device/device-sync.ts';
 import { Outbox } from '../outbox/outbox.ts';
-import type { ConflictEvent, OutboxEntry, OutboxOptions, RejectedEvent } from '../outbox/outbox-types.ts';
+import type {
+  ConflictEvent,
+  MutationSender,
+  OutboxEntry,
+  OutboxOptions,
+  RejectedEvent,
+} from '../outbox/outbox-types.ts';
 import type { QueueStorage } from '../outbox/queue-storage.ts';
 import { ChangeCollector, type ChangeMeta } from './change-collector.ts';
 import { ConfirmedRecords } from './confirmed-records.ts';
 import { HeldInputs, platformPage } from './held-inputs.ts';
 import { applyChange, applyResync, type InboundContext, withdrawEntry } from './inbound-sync.ts';
 import { appendOp, collectionOf, createOps, fieldOf, removeOp, setOps, textOps } from './mutation-ops.ts';
+import { type OrphanQueueOptions, OrphanQueues } from './orphan-queues.ts';
 import { computeView, toRecordView, type ViewState } from './record-view.ts';
 import { mustWaitFor } from './send-order.ts';
 import { type ChangeSource, type RecordView, recordKey, StoreError, type StoreListener } from './store-types.ts';
@@ -37,6 +44,12 @@ export interface RecordStoreOptions {
   unloadTarget?: UnloadTarget | null;
   /** Held inputs are flushed when it turns `hidden`. Default `document` where it exists; null: never. */
   visibility?: VisibilityLike | null;
+  /**
+   * Where this store's queue sits among the person's other queues (one per tab): the store keeps a
+   * lease on its own and replays queues left behind by closed tabs (see `OrphanQueues`, R11.1).
+   * The own lease is dropped on `pagehide` / `beforeunload` of `unloadTarget` and on close.
+   */
+  orphanQueues?: OrphanQueueOptions;
 }
 
 export interface MutationOptions {
@@ -65,6 +78,9 @@ export class RecordStore implements InboundContext {
   readonly #dropped = new Map<number, ViewState | null>();
   readonly #channels = new Map<string, ChannelRegistration>();
   readonly #heldInputs: HeldInputs;
+  readonly #senders = new Map<string, MutationSender>();
+  readonly #orphans: OrphanQueues | null = null;
+  readonly #removeUnload: () => void = () => {};
 
   static async open(options: RecordStoreOptions): Promise<RecordStore> {
     const schemas = 'collection' in options.schemas ? options.schemas : compileSchemas(options.schemas);
@@ -95,6 +111,18 @@ export class RecordStore implements InboundContext {
       },
       (error) => this.reportError(error),
     );
+    if (options.orphanQueues) {
+      const orphans = new OrphanQueues(options.orphanQueues, {
+        timers: options.timers ?? systemTimers,
+        mustWaitFor: (later, earlier) => mustWaitFor(schemas, later, earlier),
+        senders: () => this.#senders,
+        lastSeq: (topic) => this.confirmed.lastSeq(topic),
+        reportError: (error) => this.reportError(error),
+      });
+      this.#orphans = orphans;
+      const unloadTarget = options.unloadTarget === undefined ? page.unloadTarget : options.unloadTarget;
+      this.#removeUnload = onUnload(unloadTarget ?? undefined, () => orphans.releaseOwn());
+    }
     outbox.setCacheProvider(() => this.confirmed.toCache());
     outbox.on('acked', ({ mutation, result }) => this.#onAcked(mutation.topic, mutation.mid, result));
     outbox.on('rejected', (event: RejectedEvent) => this.#afterDrop(event.mutation.mid, event.mutation));
@@ -211,6 +239,8 @@ export class RecordStore implements InboundContext {
           this.confirmed.setLastSeq(topic, change.seq);
         });
       }
+      // Before the listeners hear of the changes, so what they read (adoptedQueues) is current.
+      this.#orphans?.afterChanges(topic, changes);
     });
     this.outbox.markSynced();
     this.outbox.persist();
@@ -223,9 +253,31 @@ export class RecordStore implements InboundContext {
     for (const entry of this.outbox.entries()) {
       if (entry.mutation.topic === topic) keys.add(recordKey(entry.mutation.c, entry.mutation.id));
     }
-    this.#changes.batch(() => this.#track([...keys], 'resync', {}, () => applyResync(this, topic, payload)));
+    this.#changes.batch(() => {
+      this.#track([...keys], 'resync', {}, () => applyResync(this, topic, payload));
+      this.#orphans?.afterResync(topic, payload.seq);
+    });
     this.outbox.markSynced();
     this.outbox.persist();
+  }
+
+  /** Connects (or, with undefined, disconnects) the sender of a channel topic (`bindChannel` does this). */
+  setSender(topic: string, sender: MutationSender | undefined): void {
+    if (sender) this.#senders.set(topic, sender);
+    else this.#senders.delete(topic);
+    this.outbox.setSender(topic, sender);
+    this.#orphans?.setSender(topic, sender);
+  }
+
+  /** A channel (re)joined: the queue, and queues adopted from closed tabs, send now. */
+  resumeSending(): void {
+    this.outbox.resume();
+    this.#orphans?.resume();
+  }
+
+  /** Shelf keys of the queues left by closed tabs that this store is replaying now. */
+  get adoptedQueues(): string[] {
+    return this.#orphans?.adoptedKeys ?? [];
   }
 
   /** Unsettled outbox entries of one record, oldest first. */
@@ -273,6 +325,8 @@ export class RecordStore implements InboundContext {
    */
   async close(): Promise<void> {
     this.#heldInputs.close();
+    this.#removeUnload();
+    this.#orphans?.close();
     for (const binding of [...this.#channels.values()]) binding.unbind();
     this.#channels.clear();
     this.#changes.clear();
