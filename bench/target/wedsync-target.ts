@@ -27,11 +27,15 @@ export async function startWedsyncTarget(config: TargetConfig): Promise<RunningT
   // The same listen backlog as the baselines (4096, also RealtimeServer's default; Node's 511 overflows under a connect storm).
   const { port } = await server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   const records = config.records ? await attachRecords(server, config) : undefined;
+  // For killConnections (the reconnect storm, which runs with records). Only then: the Set entry and
+  // close listener per socket (~250 B) would otherwise be counted in the idle footprint as the server's.
   const sockets = new Set<import('node:net').Socket>();
-  server.app.server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  if (config.records) {
+    server.app.server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+  }
   return {
     httpServer: server.app.server,
     url: `ws://127.0.0.1:${port}/socket/websocket`,
