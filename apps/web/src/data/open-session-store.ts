@@ -1,4 +1,4 @@
-import { LocalStorageQueueStorage, RecordStore } from '@wedsync/client';
+import { LocalStorageQueueShelf, LocalStorageQueueStorage, RecordStore } from '@wedsync/client';
 import { weddingSchemas } from '@wedsync/wedding';
 import { claimTabQueue } from './tab-queue-key.ts';
 
@@ -15,6 +15,9 @@ export async function openSessionStore(userId: string): Promise<RecordStore> {
     const store = await RecordStore.open({
       storage: new LocalStorageQueueStorage(window.localStorage, queue.key),
       schemas: weddingSchemas,
+      // A tab that was closed with changes still queued: this open tab sends them (R11.1) once its
+      // lease has lapsed, instead of waiting for the next tab to claim the queue.
+      orphanQueues: { shelf: new LocalStorageQueueShelf(window.localStorage, `wedsync.sync.${userId}`), key: queue.key },
     });
     releases.set(store, queue.release);
     return store;
@@ -24,9 +27,12 @@ export async function openSessionStore(userId: string): Promise<RecordStore> {
   }
 }
 
-/** Closes the store (its queue stays saved) and lets another tab take its queue. */
+/**
+ * Closes the store — drafts still held by inputs go into the queue first, which stays saved (logout
+ * loses nothing, R11.1) — and lets another tab take its queue.
+ */
 export async function closeSessionStore(store: RecordStore): Promise<void> {
-  await store.outbox.close();
+  await store.close();
   releases.get(store)?.();
   releases.delete(store);
 }

@@ -101,7 +101,8 @@ function leftBehind(main: string): string[] {
   try {
     for (let index = 0; index < localStorage.length; index++) {
       const key = localStorage.key(index);
-      if (key?.startsWith(`${main}.tab-`)) keys.push(key);
+      // `….lease` items are the queues' leases (LocalStorageQueueShelf), not queues.
+      if (key?.startsWith(`${main}.tab-`) && !key.endsWith('.lease')) keys.push(key);
     }
   } catch {
     return [];

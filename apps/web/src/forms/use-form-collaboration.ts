@@ -37,7 +37,7 @@ export function useFormCollaboration(
   // Made in an effect so StrictMode's remount gets a fresh one; closing saves what is pending.
   const [debouncer, setDebouncer] = useState<FieldDebouncer | null>(null);
   useEffect(() => {
-    const created = new FieldDebouncer({ unloadTarget: window });
+    const created = new FieldDebouncer({ unloadTarget: window, visibility: document });
     setDebouncer(created);
     return () => created.close();
   }, []);

@@ -69,7 +69,7 @@ export function CoreFieldsPanel({ wedding, editable, locks, marks, onSet }: Core
   // Made in an effect (not useMemo) so StrictMode's remount gets a fresh one; leaving commits what is pending.
   const [debouncer, setDebouncer] = useState<FieldDebouncer | null>(null);
   useEffect(() => {
-    const created = new FieldDebouncer({ unloadTarget: window });
+    const created = new FieldDebouncer({ unloadTarget: window, visibility: document });
     setDebouncer(created);
     return () => {
       created.flushAll();
