@@ -5,6 +5,7 @@ import { readGroup } from './group-reads.ts';
 import { blockingLockAmong, lockRefusal } from './lock-store.ts';
 import { type WorkingRecord, WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';
+import { isStorableText } from './storable-text.ts';
 import type { LockTableRow } from './stored-rows.ts';
 import { type StagedVersion, writeVersions } from './version-writer.ts';
 import { lockRecords } from './write-lock.ts';
@@ -44,8 +45,8 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
     return Promise.resolve(requests.map(() => ({ results: [], changes: [] })));
   }
   return sql.transaction(async (tx) => {
-    // Ids with NUL cannot even be SQL parameters; their mutations are refused by `decide`.
-    const all = requests.flatMap((request) => request.mutations).filter((mutation) => !hasNulKey(mutation));
+    // Ids with NUL or a lone surrogate cannot be SQL parameters as they are; `decide` refuses them.
+    const all = requests.flatMap((request) => request.mutations).filter((mutation) => !hasUnstorableKey(mutation));
     await lockRecords(tx, all);
     const reads = await readGroup(tx, {
       clientIds: requests.filter((request) => request.mutations.length > 0).map((request) => request.clientId),
@@ -140,8 +141,12 @@ async function decide(context: GroupContext, request: CommitRequest, mutation: M
   const { mid } = mutation;
   const collection = request.schemas.collection(mutation.c);
   if (!collection) return reject(mid, 'UNKNOWN_COLLECTION', `No collection "${mutation.c}"`);
-  if (hasNul(mutation)) {
-    return reject(mid, 'VALIDATION_FAILED', 'Ids and values may not contain the NUL character (\\u0000)');
+  if (hasUnstorableText(mutation)) {
+    return reject(
+      mid,
+      'VALIDATION_FAILED',
+      'Ids and values may not contain the NUL character (\\u0000) or a lone UTF-16 surrogate (\\ud800–\\udfff)',
+    );
   }
   const record = await records.get(mutation.c, mutation.id);
   if (record.scope !== undefined && record.scope !== request.scope) {
@@ -210,12 +215,11 @@ function deletedAlready(mid: number, record: WorkingRecord): Decision {
   return { mid, status: 'applied', v: record.v, seq: record.storedSeq };
 }
 
-function hasNulKey(mutation: Mutation): boolean {
-  return mutation.c.includes('\u0000') || mutation.id.includes('\u0000');
+/** Keys PostgreSQL would refuse (NUL) or silently alter (a lone surrogate becomes U+FFFD in UTF-8). */
+function hasUnstorableKey(mutation: Mutation): boolean {
+  return !isStorableText(mutation.c) || !isStorableText(mutation.id);
 }
 
-function hasNul(mutation: Mutation): boolean {
-  return (
-    mutation.c.includes('\u0000') || mutation.id.includes('\u0000') || JSON.stringify(mutation.ops).includes('\\u0000')
-  );
+function hasUnstorableText(mutation: Mutation): boolean {
+  return !isStorableText(mutation.c) || !isStorableText(mutation.id) || !isStorableText(mutation.ops);
 }

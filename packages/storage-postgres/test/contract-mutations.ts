@@ -212,5 +212,27 @@ export function describeMutations(get: () => SqlStorage): void {
       });
       expect(result).toMatchObject({ status: 'rejected', code: 'VALIDATION_FAILED' });
     });
+
+    it('R11.2 refuses lone UTF-16 surrogates per mutation; the rest of the batch, and text that only looks like an escape, are stored', async () => {
+      const storage = get();
+      const { results } = await commit(storage, {
+        mutations: [
+          mutation(1, 'n1', 0, [{ k: 'set', f: F.title, v: 'ok \ud83d\ude00' }]),
+          mutation(2, 'n2', 0, [{ k: 'set', f: F.title, v: 'half \ud83d' }]),
+          mutation(3, 'n3', 0, [{ k: 'text', f: F.body, op: ['tail \ude00'] }]),
+          mutation(4, 'n\udc00', 0, [{ k: 'set', f: F.title, v: 'bad id' }]),
+          mutation(5, 'n5', 0, [{ k: 'set', f: F.title, v: 'typed \\u0000 and \\ud800' }]),
+        ],
+      });
+      expect(results.map((result) => [result.mid, result.status, 'code' in result ? result.code : undefined])).toEqual([
+        [1, 'applied', undefined],
+        [2, 'rejected', 'VALIDATION_FAILED'],
+        [3, 'rejected', 'VALIDATION_FAILED'],
+        [4, 'rejected', 'VALIDATION_FAILED'],
+        [5, 'applied', undefined],
+      ]);
+      expect((await storage.getRecord('notes', 'n1'))?.fields[F.title]).toBe('ok \ud83d\ude00');
+      expect((await storage.getRecord('notes', 'n5'))?.fields[F.title]).toBe('typed \\u0000 and \\ud800');
+    });
   });
 }
