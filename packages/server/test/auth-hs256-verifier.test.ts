@@ -81,6 +81,19 @@ describe('R1.1 synchronous HS256 verification accepts and refuses exactly what j
     expect(await ourOutcome(token, tolerance)).toBe(await joseOutcome(token, tolerance));
   });
 
+  it.each([
+    ['no dot', 'abc', 'TOKEN_INVALID'],
+    ['header not base64 JSON', `${b64('{"alg":')}.${b64('{}')}.x`, 'TOKEN_INVALID'],
+    ['header an array', `${b64('["HS256"]')}.${b64('{}')}.x`, 'TOKEN_INVALID'],
+    ['two segments', `${b64('{"alg":"HS256"}')}.${b64('{}')}`, 'TOKEN_INVALID'],
+    ['alg none', `${b64('{"alg":"none"}')}.${b64(claims({}))}.`, 'TOKEN_ALG_NOT_ALLOWED'],
+    ['alg a number', `${b64('{"alg":256}')}.${b64(claims({}))}.x`, 'TOKEN_ALG_NOT_ALLOWED'],
+    ['no alg', `${b64('{"typ":"JWT"}')}.${b64(claims({}))}.x`, 'TOKEN_ALG_NOT_ALLOWED'],
+    ['a JWE (five segments)', `${b64('{"alg":"RSA-OAEP","enc":"A256GCM"}')}.a.b.c.d`, 'TOKEN_ALG_NOT_ALLOWED'],
+  ])('R1.1 reads the protected header as before: %s → %s', async (_name, token, code) => {
+    expect(await ourOutcome(token, 0)).toBe(code);
+  });
+
   it('R1.1 checks HS256 synchronously, without a WebCrypto job per token', async () => {
     const subtleVerify = vi.spyOn(crypto.subtle, 'verify');
     expect(await ourOutcome(rawToken(claims({})), 0)).toBe('ok:u1');

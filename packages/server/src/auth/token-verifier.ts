@@ -1,12 +1,5 @@
 import type { ErrorCode } from '@wedsync/protocol';
-import {
-  createRemoteJWKSet,
-  decodeProtectedHeader,
-  errors,
-  type JWTPayload,
-  jwtVerify,
-  type ProtectedHeaderParameters,
-} from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { Hs256Verifier } from './hs256-verifier.ts';
 
 /**
@@ -43,15 +36,11 @@ export class TokenVerifier {
 
   /** Never throws; every failure maps to one of the TOKEN_* codes (or SERVER_ERROR when the JWKS is unreachable). */
   async verify(token: string): Promise<TokenCheck> {
-    let header: ProtectedHeaderParameters;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      return { ok: false, code: 'TOKEN_INVALID', message: 'The access token is not a JWT' };
-    }
+    const header = protectedHeaderOf(token);
+    if (!header) return { ok: false, code: 'TOKEN_INVALID', message: 'The access token is not a JWT' };
     const { alg } = header;
-    const useSecret = alg !== undefined && HMAC_ALGS.includes(alg) && this.secret !== undefined;
-    const useJwks = alg !== undefined && JWKS_ALGS.includes(alg) && this.jwks !== undefined;
+    const useSecret = typeof alg === 'string' && HMAC_ALGS.includes(alg) && this.secret !== undefined;
+    const useJwks = typeof alg === 'string' && JWKS_ALGS.includes(alg) && this.jwks !== undefined;
     if (!useSecret && !useJwks) {
       return {
         ok: false,
@@ -87,6 +76,25 @@ export class TokenVerifier {
       claims: payload as Record<string, unknown> & { sub: string; exp: number },
       expMs: payload.exp * 1000,
     };
+  }
+}
+
+/**
+ * The protected header of a compact JWS (3 segments) or JWE (5), as jose's `decodeProtectedHeader`
+ * reads it (a JSON object in base64url), without its stricter base64 decoder (a malformed token fails
+ * later anyway); undefined when it is not one.
+ */
+function protectedHeaderOf(token: string): { alg?: unknown; crit?: unknown } | undefined {
+  const firstDot = token.indexOf('.');
+  if (firstDot <= 0) return undefined;
+  let segments = 1;
+  for (let index = firstDot; index >= 0; index = token.indexOf('.', index + 1)) segments++;
+  if (segments !== 3 && segments !== 5) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, firstDot), 'base64url').toString('utf8'));
+    return header !== null && typeof header === 'object' && !Array.isArray(header) ? header : undefined;
+  } catch {
+    return undefined;
   }
 }
 
