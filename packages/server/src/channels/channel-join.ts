@@ -21,28 +21,32 @@ import { decide, type EngineContext } from './engine-context.ts';
  * A refusal is `phx_reply {status:'error', response:{reason:'CODE: message'}}`.
  */
 export async function handleJoin(ctx: EngineContext, session: Session, frame: Frame): Promise<void> {
-  const refuse = (code: ErrorCode, message?: string) => {
-    ctx.metrics.joinsRefused.inc({ code });
-    ctx.audit.joinRefused(session, stripSupabasePrefix(frame.topic), code);
-    session.send(errorReplyFrame(frame, code, message));
-  };
-  if (ctx.shuttingDown) return refuse('SERVER_SHUTTING_DOWN');
+  if (ctx.shuttingDown) return refuseJoin(ctx, session, frame, 'SERVER_SHUTTING_DOWN');
   const wireTopic = frame.topic;
   const topic = stripSupabasePrefix(wireTopic);
   if (topic.length === 0 || wireTopic.length > MAX_TOPIC_LENGTH) {
-    return refuse('TOPIC_INVALID', `The topic must be 1–${MAX_TOPIC_LENGTH} characters after the "realtime:" prefix`);
+    return refuseJoin(
+      ctx,
+      session,
+      frame,
+      'TOPIC_INVALID',
+      `The topic must be 1–${MAX_TOPIC_LENGTH} characters after the "realtime:" prefix`,
+    );
   }
   const parsed = joinPayloadSchema.safeParse(frame.payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return refuse(
+    return refuseJoin(
+      ctx,
+      session,
+      frame,
       'VALIDATION_FAILED',
       `Invalid join payload at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
     );
   }
   const payload = parsed.data;
   const auth = await authenticateJoin(ctx, session, payload);
-  if (!auth.ok) return refuse(auth.code, auth.message);
+  if (!auth.ok) return refuseJoin(ctx, session, frame, auth.code, auth.message);
   if (session.closed || !session.user) return;
 
   const existing = session.memberships.get(topic);
@@ -58,7 +62,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
   }
   const max = ctx.limits.maxChannelsPerConnection;
   if (session.memberships.size >= max)
-    return refuse('SUBSCRIPTION_LIMIT', `Too many channels on this connection (max ${max})`);
+    return refuseJoin(ctx, session, frame, 'SUBSCRIPTION_LIMIT', `Too many channels on this connection (max ${max})`);
 
   const topicParse = parseTopic(topic);
   const parsedTopic = topicParse.ok ? topicParse.value : undefined;
@@ -66,7 +70,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
   const decision = await decide(ctx, () =>
     ctx.authorizeJoin({ user, topic, parsedTopic, payload, session: session.info() }),
   );
-  if (decision !== true) return refuse(decision.code, decision.message);
+  if (decision !== true) return refuseJoin(ctx, session, frame, decision.code, decision.message);
   if (session.closed) return;
 
   const config = payload.config ?? {};
@@ -100,6 +104,7 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
     });
   }
   ctx.audit.join(session, topic);
+  if (ctx.joinListeners.size === 0) return;
   const info = session.info();
   const push = (event: string, pushPayload: unknown) =>
     session.send({ joinRef: member.joinRef, ref: null, topic: wireTopic, event, payload: pushPayload });
@@ -110,6 +115,13 @@ export async function handleJoin(ctx: EngineContext, session: Session, frame: Fr
       ctx.logger.error({ err: error, topic }, 'onJoin listener threw');
     }
   }
+}
+
+/** A refused join: metrics, audit, and the error reply. */
+function refuseJoin(ctx: EngineContext, session: Session, frame: Frame, code: ErrorCode, message?: string): void {
+  ctx.metrics.joinsRefused.inc({ code });
+  ctx.audit.joinRefused(session, stripSupabasePrefix(frame.topic), code);
+  session.send(errorReplyFrame(frame, code, message));
 }
 
 /** A stable 32-bit number per postgres_changes binding (FNV-1a of its identifying fields); realtime-js matches events by it. */
