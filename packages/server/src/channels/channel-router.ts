@@ -86,7 +86,8 @@ export function handleSocketMessage(ctx: EngineContext, session: Session, data: 
 }
 
 async function dispatch(ctx: EngineContext, session: Session, frame: Frame, rawBinary: boolean): Promise<void> {
-  const rate = await ctx.rateLimiter.consume(session.user ? `u:${session.user.id}` : `s:${session.id}`);
+  const check = ctx.rateLimiter.consume(session.user ? `u:${session.user.id}` : `s:${session.id}`);
+  const rate = check instanceof Promise ? await check : check;
   if (session.closed) return;
   if (!rate.ok) {
     ctx.metrics.rateLimited.inc();
