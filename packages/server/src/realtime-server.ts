@@ -238,7 +238,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     ctx.metrics.heartbeatTimeouts.inc();
     session.close('HEARTBEAT_TIMEOUT', `No message for ${2 * ctx.limits.heartbeatIntervalMs} ms`);
   });
-  const presenceTimer = setInterval(() => ctx.presence.heartbeat(), ctx.limits.presenceHeartbeatMs);
+  // Periodic housekeeping: the presence heartbeat, and ended rate-limit windows dropped.
+  const presenceTimer = setInterval(() => {
+    ctx.presence.heartbeat();
+    ctx.rateLimiter.sweep();
+  }, ctx.limits.presenceHeartbeatMs);
 
   let closing: Promise<void> | undefined;
   const close = () => {

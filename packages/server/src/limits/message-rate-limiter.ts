@@ -24,6 +24,11 @@ export class MessageRateLimiter {
     else this.budget = new FixedWindowBudget(resolved.points, resolved.durationMs, nowMs);
   }
 
+  /** Drops ended windows of the in-memory budget (called periodically, so an idle node holds none). */
+  sweep(): void {
+    this.budget?.sweep();
+  }
+
   /** Synchronous for the in-memory budget (no promise per message), a promise for an injected limiter. */
   consume(key: string, points = 1): RateCheck | Promise<RateCheck> {
     if (this.budget) return this.budget.consume(key, points);
@@ -41,7 +46,8 @@ export class MessageRateLimiter {
  * at the key's first point, as rate-limiter-flexible's RateLimiterMemory counts (points past the budget
  * still count; the answer carries the rest of the window) — without its timer per key, which cost a
  * Timeout per active user and ~2 % of the connect storm (issue 9). Ended windows are dropped by a
- * sweep at most once per `durationMs`, run by `consume` itself (no timer).
+ * sweep at most once per `durationMs`, run by `consume` itself (no timer), and by `sweep` from the
+ * server's periodic housekeeping (so windows of users who went quiet do not stay).
  */
 export class FixedWindowBudget {
   private readonly windows = new Map<string, { used: number; endsAtMs: number }>();
@@ -70,7 +76,8 @@ export class FixedWindowBudget {
     return window.used > this.points ? { ok: false, retryAfterMs: Math.max(1, window.endsAtMs - nowMs) } : OK;
   }
 
-  private sweep(nowMs: number): void {
+  /** Drops ended windows (also run by `consume`, at most once per `durationMs`). */
+  sweep(nowMs = this.nowMs()): void {
     this.nextSweepMs = nowMs + this.durationMs;
     for (const [key, window] of this.windows) if (window.endsAtMs <= nowMs) this.windows.delete(key);
   }
