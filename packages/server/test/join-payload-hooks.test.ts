@@ -19,7 +19,12 @@ describe('R2.2 authorizeJoin sees the channel’s join payload after the join to
     });
     const client = await harness.connect(wsUrl, { token: await signToken('ann') });
     const joinPayload = {
-      config: { broadcast: { self: true, ack: true }, presence: { key: 'ann', enabled: true }, private: false, custom: [1, 'x'] },
+      config: {
+        broadcast: { self: true, ack: true },
+        presence: { key: 'ann', enabled: true },
+        private: false,
+        custom: [1, 'x'],
+      },
       version: '2.60.0',
     };
     const { joinRef } = await client.join('realtime:wedding:w1', joinPayload);
