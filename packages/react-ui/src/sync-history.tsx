@@ -1,27 +1,8 @@
+import type { AnalyticsPoint } from '@wedsync/protocol';
 import { Sparkline } from './sparkline.tsx';
 
-/**
- * One bucket of the server's analytics series (R16.1), as `GET /api/analytics` answers it: what every
- * client reported (telemetry) and what every node sampled, per minute or hour. Null: nothing reported.
- */
-export interface SyncHistoryPoint {
-  /** Bucket start, ISO 8601. */
-  at: string;
-  reports: number;
-  /** 0–100. */
-  uptimePct: number | null;
-  latencyAvgMs: number | null;
-  latencyP95Ms: number | null;
-  messagesPerSecond: number;
-  reconnects: number;
-  syncAttempts: number;
-  syncFailures: number;
-  /** 0..1. */
-  syncFailureRate: number | null;
-  conflicts: number;
-  concurrentUsers: number;
-  channelSubscriptions: number;
-}
+/** One bucket of the server's analytics series (R16.1), as `GET /api/analytics` answers it. */
+export type SyncHistoryPoint = AnalyticsPoint;
 
 export interface SyncHistoryProps {
   /** Oldest first. */

@@ -1,5 +1,6 @@
 import type { SyncHistoryPoint } from '@wedsync/react-ui';
 import { useEffect, useState } from 'react';
+import { pollWhileVisible } from './poll-while-visible.ts';
 
 export interface SyncHistoryState {
   points: SyncHistoryPoint[];
@@ -15,38 +16,23 @@ export interface SyncHistoryState {
 export function useSyncHistory(token: string, intervalMs = 30_000): SyncHistoryState {
   const [state, setState] = useState<SyncHistoryState>({ points: [], error: null });
 
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    const read = async () => {
-      if (document.visibilityState === 'hidden') return;
-      try {
-        const response = await fetch('/api/analytics?tenant=*', { headers: { authorization: `Bearer ${token}` } });
-        const body = (await response.json().catch(() => null)) as {
-          points?: SyncHistoryPoint[];
-          error?: { code?: string };
-        } | null;
-        if (!response.ok) throw new Error(body?.error?.code ?? `HTTP ${response.status}`);
-        if (!stopped) setState({ points: body?.points ?? [], error: null });
-      } catch (error) {
-        if (!stopped) setState((current) => ({ ...current, error: (error as Error).message }));
-      }
-    };
-    const loop = async () => {
-      await read();
-      if (!stopped) timer = setTimeout(loop, intervalMs);
-    };
-    void loop();
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void read();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [token, intervalMs]);
+  useEffect(
+    () =>
+      pollWhileVisible(async (isStopped) => {
+        try {
+          const response = await fetch('/api/analytics?tenant=*', { headers: { authorization: `Bearer ${token}` } });
+          const body = (await response.json().catch(() => null)) as {
+            points?: SyncHistoryPoint[];
+            error?: { code?: string };
+          } | null;
+          if (!response.ok) throw new Error(body?.error?.code ?? `HTTP ${response.status}`);
+          if (!isStopped()) setState({ points: body?.points ?? [], error: null });
+        } catch (error) {
+          if (!isStopped()) setState((current) => ({ ...current, error: (error as Error).message }));
+        }
+      }, intervalMs),
+    [token, intervalMs],
+  );
 
   return state;
 }

@@ -3,6 +3,7 @@ import type { SyncMetricsSample, SyncMetricsSnapshot } from '@wedsync/react-ui';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionLogEntry } from '../diagnostics/connection-log.ts';
 import { connectionFigures } from './connection-figures.ts';
+import { pollWhileVisible } from './poll-while-visible.ts';
 import { meanWhere, parsePrometheusText, sumOf, sumWhere } from './prometheus-text.ts';
 
 export interface SyncMetricsState {
@@ -28,11 +29,7 @@ export function useSyncMetrics(connectionLog: readonly ConnectionLogEntry[], int
 
   useEffect(() => {
     let previous: { atMs: number; messages: number; errors: number } | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-
-    const read = async () => {
-      if (document.visibilityState === 'hidden') return;
+    return pollWhileVisible(async (isStopped) => {
       try {
         const response = await fetch('/metrics');
         if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
@@ -81,30 +78,16 @@ export function useSyncMetrics(connectionLog: readonly ConnectionLogEntry[], int
           averageLatencyMs: latencyRef.current ?? 0,
           errorRate,
         };
-        if (!stopped)
+        if (!isStopped())
           setState((current) => ({
             metrics,
             history: [...current.history, sample].slice(-HISTORY_SAMPLES),
             error: null,
           }));
       } catch (error) {
-        if (!stopped) setState((current) => ({ ...current, error: (error as Error).message }));
+        if (!isStopped()) setState((current) => ({ ...current, error: (error as Error).message }));
       }
-    };
-    const loop = async () => {
-      await read();
-      if (!stopped) timer = setTimeout(loop, intervalMs);
-    };
-    void loop();
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void read();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
+    }, intervalMs);
   }, [client, connectionLog, intervalMs]);
 
   return state;
