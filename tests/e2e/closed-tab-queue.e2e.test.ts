@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 /**
  * R11.1 R11.2: a change made offline in a tab that is then closed is not stranded in that tab's queue
@@ -20,12 +21,7 @@ afterAll(async () => {
 });
 
 async function venueOnServer(page: Page): Promise<unknown> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=weddings`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
-  return body.records.find((record) => record.id === 'w-emma-james')?.fields.venue;
+  return (await recordFieldsOnServer(server.url, page, 'wedding:w-emma-james', 'weddings', 'w-emma-james')).venue;
 }
 
 /** Mutations waiting in this tab's own queue (its key is in sessionStorage, the queue in localStorage). */

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 /**
  * R11.1 "nothing anyone typed is ever lost": text typed in a shared long answer and the page reloaded
@@ -20,13 +21,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function answerOnServer(page: Page, id: string): Promise<Record<string, unknown>> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=form_answers`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
-  return body.records.find((record) => record.id === id)?.fields ?? {};
+function answerOnServer(page: Page, id: string): Promise<Record<string, unknown>> {
+  return recordFieldsOnServer(server.url, page, 'wedding:w-emma-james', 'form_answers', id);
 }
 
 describe('a draft and a reload', () => {

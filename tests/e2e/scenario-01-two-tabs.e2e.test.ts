@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 /**
  * Acceptance scenario 1 (SPEC): the same account in two tabs — a field updated in one appears in the
@@ -19,13 +20,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function weddingOnServer(page: Page): Promise<Record<string, unknown>> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=weddings`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
-  return body.records.find((record) => record.id === 'w-emma-james')?.fields ?? {};
+function weddingOnServer(page: Page): Promise<Record<string, unknown>> {
+  return recordFieldsOnServer(server.url, page, 'wedding:w-emma-james', 'weddings', 'w-emma-james');
 }
 
 describe('scenario 1: one account, two tabs', () => {

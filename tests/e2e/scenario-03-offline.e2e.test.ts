@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, screenshot } from './harness/browser.ts';
+import { getAsPerson } from './harness/server-api.ts';
 
 /**
  * Acceptance scenario 3 (SPEC): offline — changes made while disconnected sync after reconnecting, in
@@ -29,11 +30,12 @@ interface HistoryEntry {
 }
 
 async function weddingHistory(page: Page): Promise<HistoryEntry[]> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records/weddings/w-emma-james/history?limit=50`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return ((await response.json()) as { entries: HistoryEntry[] }).entries;
+  const body = await getAsPerson<{ entries: HistoryEntry[] }>(
+    server.url,
+    page,
+    '/api/records/weddings/w-emma-james/history?limit=50',
+  );
+  return body.entries;
 }
 
 async function edit(page: Page, label: string, value: string): Promise<void> {

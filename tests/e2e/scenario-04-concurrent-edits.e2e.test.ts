@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, screenshot } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 /**
  * Acceptance scenario 4 (SPEC): two users edit the same field at once — the lock and merge rules hold.
@@ -19,13 +20,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function answerOnServer(page: Page, id: string): Promise<Record<string, unknown>> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=form_answers`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
-  return body.records.find((record) => record.id === id)?.fields ?? {};
+function answerOnServer(page: Page, id: string): Promise<Record<string, unknown>> {
+  return recordFieldsOnServer(server.url, page, 'wedding:w-emma-james', 'form_answers', id);
 }
 
 describe('scenario 4: two people edit the same field', () => {

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, screenshot } from './harness/browser.ts';
+import { getAsPerson } from './harness/server-api.ts';
 
 /**
  * Acceptance scenario 7 (SPEC): a notification reaches every device of the user. Sarah is logged in
@@ -27,10 +28,8 @@ function bell(page: Page, unread: number) {
   return page.getByRole('button', { name, exact: true });
 }
 
-async function bellOnServer(page: Page): Promise<{ notifications: { title: string; readAtMs: number | null }[] }> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/notifications`, { headers: { authorization: `Bearer ${token}` } });
-  return (await response.json()) as { notifications: { title: string; readAtMs: number | null }[] };
+function bellOnServer(page: Page): Promise<{ notifications: { title: string; readAtMs: number | null }[] }> {
+  return getAsPerson(server.url, page, '/api/notifications');
 }
 
 describe('scenario 7: a notification reaches every device', () => {

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 /**
  * Acceptance scenario 9 (SPEC): reconnection after a server restart, without losing acknowledged
@@ -20,13 +21,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function weddingOnServer(page: Page): Promise<Record<string, unknown>> {
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('wedsync.session.v1') ?? '{}').token);
-  const response = await fetch(`${server.url}/api/records?topic=wedding:w-emma-james&c=weddings`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { records: { id: string; fields: Record<string, unknown> }[] };
-  return body.records.find((record) => record.id === 'w-emma-james')?.fields ?? {};
+function weddingOnServer(page: Page): Promise<Record<string, unknown>> {
+  return recordFieldsOnServer(server.url, page, 'wedding:w-emma-james', 'weddings', 'w-emma-james');
 }
 
 describe('scenario 9: the server restarts', () => {
