@@ -1,6 +1,7 @@
 import type { RecordView } from '@wedsync/client';
 import { formatClockTime } from '@wedsync/react-ui';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { DateTimeInputs } from './date-time-inputs.tsx';
 import { localDateText, localMs } from './meeting-form.tsx';
 
 export interface MeetingDetailsProps {
@@ -16,7 +17,6 @@ export interface MeetingDetailsProps {
 
 /** One meeting (R9.1): when, with whom, and reschedule / cancel — each synced to everyone at once. */
 export function MeetingDetails(props: MeetingDetailsProps) {
-  const id = useId();
   const { meeting } = props;
   const startMs = Number(meeting.fields.startAtMs);
   const endMs = Number(meeting.fields.endAtMs);
@@ -60,26 +60,14 @@ export function MeetingDetails(props: MeetingDetailsProps) {
               if (Number.isFinite(nextStart)) props.onReschedule(nextStart, nextStart + (endMs - startMs));
             }}
           >
-            <span>
-              <label htmlFor={`${id}-date`}>New date</label>
-              <input
-                id={`${id}-date`}
-                type="date"
-                className="ws-input"
-                value={date}
-                onChange={(e) => setDate(e.target.value)}
-              />
-            </span>
-            <span>
-              <label htmlFor={`${id}-time`}>New start</label>
-              <input
-                id={`${id}-time`}
-                type="time"
-                className="ws-input"
-                value={time}
-                onChange={(e) => setTime(e.target.value)}
-              />
-            </span>
+            <DateTimeInputs
+              dateLabel="New date"
+              timeLabel="New start"
+              date={date}
+              time={time}
+              onDate={setDate}
+              onTime={setTime}
+            />
             <button type="submit" className="ws-button">
               Reschedule
             </button>

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { DateTimeInputs } from './date-time-inputs.tsx';
 import type { KnownPerson } from './supplier-context.tsx';
 
 export interface NewMeeting {
@@ -80,26 +81,7 @@ export function MeetingForm({ clients, team, myUserId, defaultDate, onCreate, di
         ))}
       </select>
       <div className="meeting-form__row">
-        <span>
-          <label htmlFor={`${id}-date`}>Date</label>
-          <input
-            id={`${id}-date`}
-            type="date"
-            className="ws-input"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
-          />
-        </span>
-        <span>
-          <label htmlFor={`${id}-time`}>Start</label>
-          <input
-            id={`${id}-time`}
-            type="time"
-            className="ws-input"
-            value={time}
-            onChange={(e) => setTime(e.target.value)}
-          />
-        </span>
+        <DateTimeInputs dateLabel="Date" timeLabel="Start" date={date} time={time} onDate={setDate} onTime={setTime} />
         <span>
           <label htmlFor={`${id}-duration`}>Length</label>
           <select
