@@ -1,13 +1,11 @@
-import { useQuery, useRecordStore } from '@wedsync/react';
+import { useRecordStore } from '@wedsync/react';
 import { PresenceAvatars } from '@wedsync/react-ui';
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { NoteEditor } from '../notes/note-editor.tsx';
 import { noteAnswered, submitAssignment } from './answer-writes.ts';
 import { FormAnswerField } from './form-answer-field.tsx';
 import { FormProgressBar } from './form-progress-bar.tsx';
-import { useAnswerMarks } from './use-answer-marks.ts';
-import { useAssignmentData } from './use-assignment-data.ts';
-import { useFormCollaboration } from './use-form-collaboration.ts';
+import { useAssignmentView } from './use-assignment-view.ts';
 import './forms.css';
 
 export interface FormFillPageProps {
@@ -25,20 +23,7 @@ export interface FormFillPageProps {
  */
 export function FormFillPage({ assignmentId, me, nameOf, onBack }: FormFillPageProps) {
   const store = useRecordStore();
-  const data = useAssignmentData(assignmentId, me.id);
-  const live = useFormCollaboration(data, assignmentId, me, 'Filling');
-  const boundFields = useMemo(() => {
-    const map = new Map<string, string[]>();
-    for (const field of data.fields)
-      if (field.boundTo) map.set(field.boundTo, [...(map.get(field.boundTo) ?? []), field.id]);
-    return map;
-  }, [data.fields]);
-  const marks = useAnswerMarks({ assignmentId, weddingId: data.weddingId, boundFields, nameOf });
-  const ofAssignment = useCallback(
-    (note: { fields: Record<string, unknown> }) => note.fields.assignmentId === assignmentId,
-    [assignmentId],
-  );
-  const notes = useQuery('notes', ofAssignment);
+  const { data, live, marks, notes } = useAssignmentView(assignmentId, me, nameOf, 'Filling');
   const status = String(data.assignment?.fields.status ?? 'assigned');
   const submitted = status === 'submitted';
   const onSaved = useCallback(() => noteAnswered(store, assignmentId), [store, assignmentId]);

@@ -1,11 +1,9 @@
-import { useQuery, useRecordStore } from '@wedsync/react';
+import { useRecordStore } from '@wedsync/react';
 import { FormFillStatus } from '@wedsync/react-ui';
-import { useCallback, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { NoteEditor } from '../notes/note-editor.tsx';
 import { FormAnswerField } from './form-answer-field.tsx';
-import { useAnswerMarks } from './use-answer-marks.ts';
-import { useAssignmentData } from './use-assignment-data.ts';
-import { useFormCollaboration } from './use-form-collaboration.ts';
+import { useAssignmentView } from './use-assignment-view.ts';
 
 export interface FormLiveViewProps {
   assignmentId: string;
@@ -23,21 +21,8 @@ export interface FormLiveViewProps {
  */
 export function FormLiveView({ assignmentId, me, nameOf, supplierId }: FormLiveViewProps) {
   const store = useRecordStore();
-  const data = useAssignmentData(assignmentId, me.id);
-  const live = useFormCollaboration(data, assignmentId, me, 'Viewing');
+  const { data, live, marks, notes } = useAssignmentView(assignmentId, me, nameOf, 'Viewing');
   const [open, setOpen] = useState(false);
-  const boundFields = useMemo(() => {
-    const map = new Map<string, string[]>();
-    for (const field of data.fields)
-      if (field.boundTo) map.set(field.boundTo, [...(map.get(field.boundTo) ?? []), field.id]);
-    return map;
-  }, [data.fields]);
-  const marks = useAnswerMarks({ assignmentId, weddingId: data.weddingId, boundFields, nameOf });
-  const ofAssignment = useCallback(
-    (note: { fields: Record<string, unknown> }) => note.fields.assignmentId === assignmentId,
-    [assignmentId],
-  );
-  const notes = useQuery('notes', ofAssignment);
   const fields = data.assignment?.fields ?? {};
   const submittedAtMs =
     fields.status === 'submitted' && typeof fields.submittedAtMs === 'number' ? fields.submittedAtMs : null;
