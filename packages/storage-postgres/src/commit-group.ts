@@ -1,6 +1,6 @@
 import { isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
 import type { Mutation, MutationResult } from '@wedsync/protocol';
-import type { CommitRequest, CommitResult } from '../../server/src/storage/storage.ts';
+import type { CommitRequest, CommitResult } from '@wedsync/server';
 import { readGroup } from './group-reads.ts';
 import { blockingLockAmong, lockRefusal } from './lock-store.ts';
 import { type WorkingRecord, WorkingRecords } from './record-versions.ts';

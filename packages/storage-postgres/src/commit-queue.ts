@@ -1,4 +1,4 @@
-import type { CommitRequest, CommitResult } from '../../server/src/storage/storage.ts';
+import type { CommitRequest, CommitResult } from '@wedsync/server';
 
 export interface CommitQueueOptions {
   /**

@@ -1,6 +1,6 @@
 import { applyOps, diffFields, isMergeError } from '@wedsync/merge';
 import type { HistoryEntry } from '@wedsync/protocol';
-import type { RollbackRequest, StoredChange } from '../../server/src/storage/storage.ts';
+import type { RollbackRequest, StoredChange } from '@wedsync/server';
 import { findBlockingLock, lockRefusal } from './lock-store.ts';
 import { WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';

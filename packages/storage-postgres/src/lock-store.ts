@@ -1,5 +1,5 @@
 import type { LockHolder } from '@wedsync/protocol';
-import type { Actor, LockRequestInput, LockResult, LockRow } from '../../server/src/storage/storage.ts';
+import type { Actor, LockRequestInput, LockResult, LockRow } from '@wedsync/server';
 import type { SqlClient } from './sql-client.ts';
 import { LOCK_COLUMNS, type LockTableRow, RECORD_LOCK_FIELD, toLockRow } from './stored-rows.ts';
 import { lockRecords } from './write-lock.ts';

@@ -1,4 +1,4 @@
-import type { Storage, StoredChange, StoredRecord } from '../../server/src/storage/storage.ts';
+import type { Storage, StoredChange, StoredRecord } from '@wedsync/server';
 import { commitGroup } from './commit-group.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { readHistory, rollbackRecord } from './history-store.ts';

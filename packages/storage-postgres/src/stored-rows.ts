@@ -1,6 +1,6 @@
 import type { CommittedVersion, Fields } from '@wedsync/merge';
 import type { FieldOp, HistoryEntry } from '@wedsync/protocol';
-import type { LockRow, StoredChange, StoredRecord } from '../../server/src/storage/storage.ts';
+import type { LockRow, StoredChange, StoredRecord } from '@wedsync/server';
 import type { SqlRow } from './sql-client.ts';
 
 /** Row shapes of the sync tables (migrations/001) and their mapping to the seam's types. */

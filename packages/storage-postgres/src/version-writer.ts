@@ -1,6 +1,6 @@
 import type { Fields } from '@wedsync/merge';
 import type { FieldOp } from '@wedsync/protocol';
-import type { StoredChange } from '../../server/src/storage/storage.ts';
+import type { StoredChange } from '@wedsync/server';
 import { jsonParam, type SqlClient } from './sql-client.ts';
 import { HISTORY_COLUMNS, iso, LOG_COLUMNS } from './stored-rows.ts';
 
