@@ -16,6 +16,8 @@ export interface ConnectionDetailsProps {
   lastSyncedAtMs: number | null;
   queuedChanges: number;
   channels: readonly string[];
+  /** R15.1 transport of the current (or last) link; null when unknown. */
+  transport?: 'websocket' | 'longpoll' | null;
   onReconnect?: (() => void) | undefined;
   onClose: () => void;
 }
@@ -54,6 +56,12 @@ export function ConnectionDetails(props: ConnectionDetailsProps) {
           <>
             <dt>Next retry</dt>
             <dd>in {formatCountdown(props.nextRetryAtMs - nowMs)}</dd>
+          </>
+        ) : null}
+        {props.transport ? (
+          <>
+            <dt>Transport</dt>
+            <dd>{props.transport === 'longpoll' ? 'HTTP long-poll (fallback; WebSocket is retried)' : 'WebSocket'}</dd>
           </>
         ) : null}
         <dt>Latency</dt>

@@ -18,6 +18,8 @@ export interface ConnectionIndicatorProps {
   lastSyncedAtMs?: number | null;
   queuedChanges?: number;
   channels?: readonly string[];
+  /** The SDK's transport (`ClientStatus.transport`, R15.1): `longpoll` shows that the link runs on the HTTP fallback. */
+  transport?: 'websocket' | 'longpoll';
   /** Manual reconnect (details button) and the retry button shown in the error state. */
   onReconnect?: () => void;
 }
@@ -58,6 +60,8 @@ export function ConnectionIndicator(props: ConnectionIndicatorProps) {
   }, [open, close]);
 
   const statusName = `Connection: ${look.label.toLowerCase()}`;
+  // R15.1: the status name keeps the state alone; the fallback is told in the pill and the details.
+  const fallback = props.transport === 'longpoll';
   return (
     <div
       ref={rootRef}
@@ -74,11 +78,12 @@ export function ConnectionIndicator(props: ConnectionIndicatorProps) {
           aria-haspopup="dialog"
           aria-expanded={open}
           aria-controls={open ? popoverId : undefined}
-          aria-label={`Connection details: ${look.label}`}
+          aria-label={`Connection details: ${look.label}${fallback ? ' (HTTP fallback)' : ''}`}
           onClick={() => setOpen((value) => !value)}
         >
           <span className="ws-conn__dot" aria-hidden="true" />
           <span className="ws-conn__label">{look.label}</span>
+          {fallback ? <span className="ws-conn__transport">HTTP fallback</span> : null}
         </button>
         {look.showRetry && onReconnect ? (
           <button type="button" className="ws-button ws-button--danger ws-conn__retry" onClick={onReconnect}>
@@ -100,6 +105,7 @@ export function ConnectionIndicator(props: ConnectionIndicatorProps) {
           lastSyncedAtMs={props.lastSyncedAtMs ?? null}
           queuedChanges={props.queuedChanges ?? 0}
           channels={props.channels ?? []}
+          transport={props.transport ?? null}
           onReconnect={onReconnect}
           onClose={() => close(true)}
         />

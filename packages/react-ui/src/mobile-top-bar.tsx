@@ -9,6 +9,8 @@ export interface MobileTopBarProps {
   attempt?: number;
   lastSyncedAtMs?: number | null;
   queuedChanges?: number;
+  /** The SDK's transport (R15.1): `longpoll` adds "HTTP fallback" to the sync line. */
+  transport?: 'websocket' | 'longpoll';
   /** Bytes received + sent this session (R13.2 data-usage warning). */
   dataUsageBytes?: number;
   /** Warn above this many bytes; default 50 MB. */
@@ -51,6 +53,7 @@ export function MobileTopBar(props: MobileTopBarProps) {
           <span className="ws-mobilebar__sync">
             {syncText}
             {queued > 0 ? ` · ${queued} queued` : ''}
+            {props.transport === 'longpoll' ? ' · HTTP fallback' : ''}
           </span>
         </span>
         {look.showRetry && props.onReconnect ? (

@@ -67,6 +67,20 @@ describe('ConnectionIndicator', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  test('R15.1 on the long-poll transport the pill and the details say HTTP fallback; on WebSocket they do not', () => {
+    const { rerender } = render(<ConnectionIndicator state="connected" latencyMs={40} transport="longpoll" />);
+    expect(screen.getByRole('status', { name: 'Connection: connected' })).toBeTruthy();
+    const trigger = screen.getByRole('button', { name: 'Connection details: Connected (HTTP fallback)' });
+    expect(trigger.textContent).toContain('HTTP fallback');
+    fireEvent.click(trigger);
+    expect(screen.getByRole('dialog').textContent).toContain('TransportHTTP long-poll (fallback');
+    rerender(<ConnectionIndicator state="connected" latencyMs={40} transport="websocket" />);
+    expect(screen.getByRole('button', { name: 'Connection details: Connected' }).textContent).not.toContain(
+      'HTTP fallback',
+    );
+    expect(screen.getByRole('dialog').textContent).toContain('TransportWebSocket');
+  });
+
   test('R1.5 details show the reason and the next retry countdown while reconnecting', () => {
     render(
       <ConnectionIndicator

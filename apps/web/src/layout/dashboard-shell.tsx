@@ -81,6 +81,7 @@ export function DashboardShell(props: DashboardShellProps) {
       lastSyncedAtMs={sync.lastSyncedAtMs}
       queuedChanges={sync.queuedChanges}
       channels={sync.channels}
+      transport={status.transport}
       onReconnect={() => client.reconnect()}
     />
   );
@@ -108,6 +109,7 @@ export function DashboardShell(props: DashboardShellProps) {
           attempt={status.attempt}
           lastSyncedAtMs={sync.lastSyncedAtMs}
           queuedChanges={sync.queuedChanges}
+          transport={status.transport}
           dataUsageBytes={mobileSync.dataUsageBytes}
           dataUsageWarnBytes={mobileSync.dataUsageWarnBytes}
           onOpenSyncSettings={() => setSettingsOpen((open) => !open)}

@@ -1,10 +1,11 @@
-import type { ConnectionStatus } from '@wedsync/client';
+import type { ClientStatus } from '@wedsync/client';
 import { useConnectionStatus, useOnline, useOutboxProgress, useRealtimeClient } from '@wedsync/react';
 import { useEffect, useRef, useState } from 'react';
 
 /** What the chrome shows about syncing: the SDK status plus the figures of the indicator's details (R1.6). */
 export interface SyncOverview {
-  status: ConnectionStatus;
+  /** Includes `transport` (R15.1): `longpoll` while on the HTTP fallback. */
+  status: ClientStatus;
   /** The browser is offline or the link is down (R11.1). */
   offline: boolean;
   /** Last moment the link was known good (epoch ms). */
