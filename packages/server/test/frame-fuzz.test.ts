@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {
   decodeTextFrame,
   decodeUserBroadcastPush,
@@ -14,6 +16,9 @@ import { Harness, type PhxClient, signToken } from './engine-harness.ts';
  * server keeps answering, and its state stays bounded. The oracle for "malformed" is the protocol
  * package's own decoder.
  */
+v8.setFlagsFromString('--expose-gc');
+const gc: () => void = globalThis.gc ?? vm.runInNewContext('gc');
+
 const harness = new Harness();
 let client: PhxClient;
 let server: Awaited<ReturnType<Harness['start']>>['server'];
@@ -132,7 +137,7 @@ function malformed(data: string | Uint8Array): boolean {
 describe('R1.1/R14.1 malformed and random frames never break the server', () => {
   it(`answers or ignores thousands of random frames per protocol and stays responsive (seed ${seed})`, async () => {
     console.log(`frame-fuzz seed: ${seed} (rerun with FC_SEED=${seed})`);
-    global.gc?.();
+    gc();
     const heapBefore = process.memoryUsage().heapUsed;
     let sentTotal = 0;
     let expectedMalformed = 0;
@@ -186,7 +191,10 @@ describe('R1.1/R14.1 malformed and random frames never break the server', () => 
     // Bounded: the server holds at most the channel limit, and the heap did not run away.
     expect(server.stats().memberships).toBeLessThanOrEqual(50);
     expect(server.sessionCount).toBe(1);
-    global.gc?.();
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(96 * 1024 * 1024);
+    // The heap (after a forced GC) also holds this test's own log of every received frame.
+    gc();
+    const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
+    console.log(`frame-fuzz: ${sentTotal} frames sent, heap growth ${(heapGrowthBytes / 1024).toFixed(0)} KiB`);
+    expect(heapGrowthBytes).toBeLessThan(32 * 1024 * 1024);
   });
 });
