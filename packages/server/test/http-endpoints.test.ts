@@ -36,6 +36,15 @@ describe('R16.1 health and metrics endpoints', () => {
     expect(text).toMatch(/^realtime_connections\{node="[^"]+"\} 1$/m);
     expect(text).toMatch(/^realtime_channels\{node="[^"]+"\} 1$/m);
     expect(text).toMatch(/^realtime_messages_in_total\{node="[^"]+"\} 1$/m);
+    // At least the join's phx_reply went out; the abuse counters are exported from the start (their
+    // increments are asserted in heartbeat, channel-join and rate-limit tests).
+    expect(text).toMatch(/^realtime_messages_out_total\{node="[^"]+"\} [1-9]\d*$/m);
+    for (const name of [
+      'realtime_heartbeat_timeouts_total',
+      'realtime_joins_refused_total',
+      'realtime_rate_limited_total',
+    ])
+      expect(text).toContain(`# TYPE ${name} counter`);
     const other = await (await fetch(`${second.url}/metrics`)).text();
     expect(other).toMatch(/^realtime_connections\{node="[^"]+"\} 0$/m);
   });
