@@ -66,6 +66,9 @@ const schema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(40).optional(),
 });
 
+/** The names `loadAppConfig` reads, in the order of the schema (README "Configuration" lists each). */
+export const APP_CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export type AppConfig = z.infer<typeof schema> & { isProduction: boolean };
 
 export class ConfigError extends Error {
@@ -73,9 +76,7 @@ export class ConfigError extends Error {
 }
 
 export function loadAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const known = Object.fromEntries(
-    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
-  );
+  const known = Object.fromEntries(APP_CONFIG_VARIABLES.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const parsed = schema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
