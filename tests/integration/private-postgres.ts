@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,23 @@ import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
-const PG_BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+const PG_BIN = process.env.PG_BIN_DIR ?? debianServerBinDir();
 /** PostgreSQL refuses to run as root; the cluster belongs to this OS user. */
 const PG_USER = 'postgres';
+
+/**
+ * The server binaries of the newest PostgreSQL installed the Debian way (`/usr/lib/postgresql/<major>/bin`,
+ * what `.ci/run` installs: its major version follows the distribution, so it is not fixed here).
+ */
+function debianServerBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+  const newest = majors
+    .sort((a, b) => Number(b) - Number(a))
+    .find((major) => existsSync(join(root, major, 'bin', 'initdb')));
+  if (!newest) throw new Error(`no PostgreSQL server binaries under ${root}/<major>/bin; set PG_BIN_DIR`);
+  return join(root, newest, 'bin');
+}
 
 /** Runs a shell command line as the postgres OS user (when we are root) or as ourselves. */
 async function asPostgres(command: string): Promise<string> {
