@@ -83,6 +83,41 @@ describe('Outbox sending (R11.2, R15.1)', () => {
     await outbox.close();
   });
 
+  it('R11.2 progress is observable: queued, then sending while the batch is in flight, then done; last synced at the ack', async () => {
+    vi.setSystemTime(Date.UTC(2025, 5, 1, 12, 0, 0));
+    const { outbox } = await openOutbox();
+    const sender = new ScriptedSender();
+    let reply: (() => void) | undefined;
+    sender.next.push(
+      (payload) =>
+        new Promise<MutateReply>((resolve) => {
+          reply = () => resolve(sender.commit(payload));
+        }),
+    );
+    const seen: Array<[number, number, number]> = [];
+    outbox.on('progress', (progress) => seen.push([progress.queued, progress.sending, progress.done]));
+    outbox.enqueue(draft('a'));
+    outbox.enqueue(draft('b'));
+    expect(outbox.progress()).toMatchObject({ queued: 2, sending: 0, done: 0, lastSyncedAtMs: null });
+    outbox.setSender('wedding:w1', sender);
+    await settled();
+    expect(outbox.progress()).toMatchObject({ queued: 2, sending: 2, done: 0, lastSyncedAtMs: null });
+    vi.setSystemTime(Date.UTC(2025, 5, 1, 12, 0, 5));
+    reply!();
+    await settled();
+    expect(outbox.progress()).toMatchObject({
+      queued: 0,
+      sending: 0,
+      done: 2,
+      lastSyncedAtMs: Date.UTC(2025, 5, 1, 12, 0, 5),
+    });
+    // Listeners saw the same three stages, in order.
+    expect(seen).toContainEqual([2, 2, 0]);
+    expect(seen.at(-1)).toEqual([0, 0, 2]);
+    expect(seen.findIndex(([, sending]) => sending === 2)).toBeLessThan(seen.length - 1);
+    await outbox.close();
+  });
+
   it('R15.1 resends the same mids after a timeout; the replay is acknowledged once', async () => {
     const { outbox } = await openOutbox({ retryDelays: { initialMs: 1_000 } });
     const sender = new ScriptedSender();
