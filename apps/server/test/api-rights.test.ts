@@ -89,6 +89,45 @@ describe('R2.2 R14.2 the wedding API under the channel rights', () => {
     expect(clients.clients.map((c: { weddingId: string }) => c.weddingId)).toEqual([PRIYA_WEDDING]);
   });
 
+  test('R14.1 R14.2 the audit and analytics APIs: Noah reads Bloom’s trail only — never Emma’s wedding or another supplier’s', async () => {
+    // Emma's sync events are in the trail (her own read proves it), so their absence below is real.
+    const emmaWs = await world.connect('u-emma');
+    await emmaWs.join(`wedding:${EMMA_WEDDING}`);
+    await emmaWs.leave(`wedding:${EMMA_WEDDING}`);
+    const noahWs = await world.connect('u-noah');
+    await noahWs.join('supplier:bloom');
+    const emmaTrail = await emma.get(`/api/audit?tenant=wedding:${EMMA_WEDDING}&limit=1000`);
+    expect(emmaTrail.status).toBe(200);
+    expect(emmaTrail.body.entries).toContainEqual(expect.objectContaining({ kind: 'join', actor: 'u-emma' }));
+
+    for (const tenant of [`wedding:${EMMA_WEDDING}`, 'supplier:lenslight', 'supplier:feast', 'supplier:oakwood']) {
+      for (const path of [`/api/audit?tenant=${tenant}`, `/api/analytics?tenant=${tenant}`]) {
+        const response = await noah.get(path);
+        expect(response.status, path).toBe(403);
+        expect(response.body.error.code, path).toBe('FORBIDDEN');
+        expect(response.text, path).not.toMatch(/"entries"|"points"/);
+      }
+    }
+    expect((await noah.get('/api/audit/tenants')).body).toEqual({ tenants: ['supplier:bloom'] });
+    const bodies: string[] = [];
+    for (const path of ['/api/audit?limit=1000', '/api/audit?tenant=supplier:bloom&limit=1000']) {
+      const response = await noah.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.body.tenant, path).toBe('supplier:bloom');
+      expect(response.body.entries, path).toContainEqual(
+        expect.objectContaining({ kind: 'join', actor: 'u-noah', topic: 'supplier:bloom' }),
+      );
+      bodies.push(response.text);
+    }
+    for (const tenant of ['supplier:bloom', '*']) {
+      const response = await noah.get(`/api/analytics?tenant=${encodeURIComponent(tenant)}`);
+      expect(response.status, tenant).toBe(200);
+      bodies.push(response.text);
+    }
+    expect(bodies.join('\n')).not.toMatch(/emma|james|w-emma/i);
+    await Promise.all([emmaWs.close(), noahWs.close()]);
+  });
+
   test('R14.2 Oakwood (contact not shared, seeded) never sees Emma’s contact details through any endpoint', async () => {
     const bodies: string[] = [];
     for (const path of readPaths(EMMA_WEDDING, 'oakwood')) {
