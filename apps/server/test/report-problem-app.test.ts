@@ -1,9 +1,14 @@
 import { MAX_PROBLEM_REPORT_BYTES, type ProblemReportReceipt } from '@wedsync/protocol';
+import type { SqlStorage } from '@wedsync/storage-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAppConfig } from '../src/app-config.ts';
+import { createAuditService } from '../src/audit/audit-service.ts';
 import type { StoredProblemReport } from '../src/audit/problem-report-store.ts';
 import { type ApiWorld, startApiWorld } from './api-fixture.ts';
 
 const WEDDING = 'wedding:w-emma-james';
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 // Issue 10 item 4: "report a problem" stores the client's diagnostic bundle with the user's audit
 // events of the last hour, behind the bearer token, size-capped (R15.2, R14.1).
@@ -43,6 +48,60 @@ describe('report a problem (R15.2)', () => {
     expect(stored.body.auditEvents).toHaveLength(posted.body.auditEvents);
 
     expect((await world.as('u-james').get(`/api/report-problem/${posted.body.id}`)).status).toBe(404);
+  });
+
+  it('R15.2 R14.1 a report holds only the last hour of the reporter’s events, not older ones', async () => {
+    const now = Date.now();
+    await world.server.audit.store.append([
+      { kind: 'connect', atMs: now - 2 * HOUR_MS, actor: 'u-priya', node: 'old', tenant: null },
+      { kind: 'connect', atMs: now - 30 * 60_000, actor: 'u-priya', node: 'recent', tenant: null },
+    ]);
+    const posted = await world.as('u-priya').post<ProblemReportReceipt>('/api/report-problem', { diagnostics });
+    expect(posted.status, posted.text).toBe(201);
+    const stored = await world.as('u-priya').get<StoredProblemReport>(`/api/report-problem/${posted.body.id}`);
+    const nodes = stored.body.auditEvents.map((entry) => entry.node);
+    expect(nodes).toContain('recent');
+    expect(nodes).not.toContain('old');
+  });
+
+  it('R14.1 R15.2 retention: 90 days by default, AUDIT_RETENTION_DAYS changes it; maintenance prunes trail and reports', async () => {
+    expect(loadAppConfig({}).AUDIT_RETENTION_DAYS).toBe(90);
+    expect(loadAppConfig({ AUDIT_RETENTION_DAYS: '30' }).AUDIT_RETENTION_DAYS).toBe(30);
+    const { audit } = world.server;
+    expect(audit.retentionMs).toBe(90 * DAY_MS);
+    const now = Date.now();
+    const actor = 'u-retention';
+    const at = (days: number) => now - days * DAY_MS;
+    await audit.store.append([
+      { kind: 'join', atMs: at(91), actor, node: 'd91', tenant: WEDDING, topic: WEDDING },
+      { kind: 'join', atMs: at(60), actor, node: 'd60', tenant: WEDDING, topic: WEDDING },
+      { kind: 'join', atMs: at(1), actor, node: 'd1', tenant: WEDDING, topic: WEDDING },
+    ]);
+    const report = (days: number) =>
+      audit.problems.add({ userId: actor, atMs: at(days), report: { diagnostics: {} }, auditEvents: [] });
+    const [report91, report60] = [await report(91), await report(60)];
+    const kept = async () =>
+      (await audit.store.query({ tenant: WEDDING, actor, limit: 1_000 })).map((entry) => entry.node).sort();
+
+    expect((await audit.maintain()).pruned).toBeGreaterThanOrEqual(1);
+    expect(await kept()).toEqual(['d1', 'd60']);
+    expect(await audit.problems.get(report91, actor)).toBeUndefined();
+    expect(await audit.problems.get(report60, actor)).toBeDefined();
+
+    // The same tables under a 30-day retention (what AUDIT_RETENTION_DAYS=30 gives the app).
+    const shorter = await createAuditService({
+      sql: (world.server.storage as SqlStorage).sql,
+      directory: world.server.model.directory,
+      retentionDays: 30,
+    });
+    try {
+      expect(shorter.retentionMs).toBe(30 * DAY_MS);
+      await shorter.maintain();
+      expect(await kept()).toEqual(['d1']);
+      expect(await audit.problems.get(report60, actor)).toBeUndefined();
+    } finally {
+      await shorter.close();
+    }
   });
 
   it('R15.2 refuses bodies over the cap with 413 PAYLOAD_TOO_LARGE, bad bundles with 400, strangers with 401', async () => {
