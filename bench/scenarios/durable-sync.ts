@@ -58,7 +58,7 @@ interface SyncCollect {
 export const durableSync: Scenario = {
   name: 'durable-sync',
   summary:
-    'mutations/s through the full record path, 10 subscribers per record: commit→client p50/p99 (PGlite, PostgreSQL)',
+    'mutations/s through the full record path, 10 subscribers per record: commit→client p50/p95/p99 (PGlite, PostgreSQL)',
   defaults: {
     rooms: 50,
     subscribers: 10,
@@ -113,6 +113,7 @@ export const durableSync: Scenario = {
             'offered /s',
             'achieved /s',
             'commit→client p50 ms',
+            'p95 ms',
             'p99 ms',
             'send→client p50 ms',
             'p99 ms',
@@ -131,6 +132,7 @@ export const durableSync: Scenario = {
             step.offeredRate,
             formatCount(step.achievedRate),
             step.commitToClient.p50Ms,
+            step.commitToClient.p95Ms,
             step.commitToClient.p99Ms,
             step.sendToClient.p50Ms,
             step.sendToClient.p99Ms,
@@ -236,7 +238,7 @@ async function runStorage(
           `FLAG durable sync ${storage} at ${rate}/s: ${step.rejected} mutations rejected (${step.errors.slice(0, 2).join('; ')})`,
         );
       console.log(
-        `  ${storage} ${rate}/s: achieved ${step.achievedRate}/s, commit→client p50 ${step.commitToClient.p50Ms} p99 ${step.commitToClient.p99Ms} ms, ${step.delivered}/${step.expected}`,
+        `  ${storage} ${rate}/s: achieved ${step.achievedRate}/s, commit→client p50 ${step.commitToClient.p50Ms} p95 ${step.commitToClient.p95Ms} p99 ${step.commitToClient.p99Ms} ms, ${step.delivered}/${step.expected}`,
       );
       return step;
     };
