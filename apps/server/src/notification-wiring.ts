@@ -125,23 +125,31 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
   });
 
   // Triggers: every change this node's Directory applies, decided at once against the Directory as of
-  // that change (note mentions need the body from history), written in order after the startup gap.
-  // Changes at or below the cursor are skipped by the pump, so listening from before the cursor is read
-  // loses nothing and writes nothing twice.
-  let pending: (CauseBatch | Promise<CauseBatch>)[] = [];
+  // that change (note mentions need the body from history, read when written), written in order after
+  // the startup gap. Changes at or below the cursor are skipped by the pump, so listening from before
+  // the cursor is read loses nothing and writes nothing twice. The pump runs a task again after a
+  // failure, so a flush takes its batches once and reads a note's history again on each run.
+  type PendingBatch = CauseBatch | (() => Promise<CauseBatch>);
+  let pending: PendingBatch[] = [];
   let started = false;
-  const flush = async () => {
-    const batches = pending;
-    pending = [];
-    return Promise.all(batches);
+  const flushTask = () => {
+    let taken: PendingBatch[] | undefined;
+    return () => {
+      if (!taken) {
+        taken = pending;
+        pending = [];
+      }
+      return Promise.all(taken.map((batch) => (typeof batch === 'function' ? batch() : batch)));
+    };
   };
   const stopApplied = model.directory.onApplied((applied) => {
     const { change } = applied;
-    const batch =
+    const batch: PendingBatch =
       change.c === 'notes'
-        ? notificationsOfApplied(model.directory, applied, storage).then((intents) => ({ seq: change.seq, intents }))
+        ? () =>
+            notificationsOfApplied(model.directory, applied, storage).then((intents) => ({ seq: change.seq, intents }))
         : { seq: change.seq, intents: notificationsForChange(model.directory, applied) };
-    if (pending.push(batch) === 1 && started) void pump.enqueue(flush).catch(() => undefined);
+    if (pending.push(batch) === 1 && started) void pump.enqueue(flushTask()).catch(() => undefined);
   });
   const head = await storage.headSeq();
   const cursor = await pump.init(head);
@@ -156,7 +164,7 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
       .catch(() => undefined);
   }
   started = true;
-  if (pending.length > 0) void pump.enqueue(flush).catch(() => undefined);
+  if (pending.length > 0) void pump.enqueue(flushTask()).catch(() => undefined);
 
   const leadMs = options.reminderLeadMs;
   const written = new Set<string>();
@@ -216,7 +224,8 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
     async close() {
       clearInterval(reminderTimer);
       stopApplied();
-      await pump.idle();
+      // Writes what it can; a write still failing is left behind the cursor for the next start.
+      await pump.close();
       await unsubscribeWake().catch((error) => onError(error, 'close'));
       await worker.close();
       closeSenders();

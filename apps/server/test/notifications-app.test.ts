@@ -178,6 +178,36 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
     expect((await api('bob@lenslight.example', '/api/notifications')).body).toEqual({ notifications: [], unread: 0 });
   });
 
+  it('R5.2 R10.1 a mention typed into a note notifies the member once, from the body read in history', async () => {
+    const sarah = await device('sarah@lenslight.example', 'wedding:w-emma-james');
+    const bobBell = await device('bob@lenslight.example');
+    const veraDone = new Promise<OutboxJob>((resolve) => {
+      const off = server.notifications.onJobFinished((job) => {
+        if (job.channel === 'inapp' && job.userId === 'u-vera' && job.notificationId.startsWith('team_mention:')) {
+          off();
+          resolve(job);
+        }
+      });
+    });
+    sarah.store.create('notes', 'note-notify-1', {
+      weddingId: 'w-emma-james',
+      supplierId: 'lenslight',
+      title: 'Shot list',
+    });
+    sarah.store.editText('notes', 'note-notify-1', 'body', 'Ask @Bob about lenses');
+    const toast = await bobBell.toast((t) => t.trigger === 'team_mention');
+    expect(toast).toMatchObject({ title: 'Sarah mentioned you in a note' });
+    expect(toast.body).toMatch(/^“Shot list” \(Emma & James\): Ask @Bob about lenses/);
+    // Bob is mentioned again in the same note, Vera for the first time: only Vera is told.
+    sarah.store.editText('notes', 'note-notify-1', 'body', 'Ask @Bob about lenses and @Vera about drones');
+    await veraDone;
+    await server.notifications.settled();
+    const bobMentions = (await outbox('bob@lenslight.example')).filter((job) =>
+      job.notificationId.startsWith('team_mention:'),
+    );
+    expect(new Set(bobMentions.map((job) => job.notificationId))).toEqual(new Set([toast.id]));
+  });
+
   it('R2.2 R5.3 nobody joins another person’s user topic', async () => {
     const bob = await session('bob@lenslight.example');
     await expect(connectDevice(server.url, bob, 'user:u-sarah')).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -16,7 +16,13 @@ export {
   parsePreferences,
 } from './preferences/notification-preferences.ts';
 export { PreferencesStore } from './preferences/preferences-store.ts';
-export { type CauseBatch, jobsFor, NotificationPump, type NotificationPumpOptions } from './pump/notification-pump.ts';
+export {
+  type CauseBatch,
+  jobsFor,
+  NotificationPump,
+  type NotificationPumpOptions,
+  PumpClosedError,
+} from './pump/notification-pump.ts';
 export { PushSubscriptionError, PushSubscriptions } from './push/push-subscriptions.ts';
 export { loadOrCreateVapidKeys } from './push/vapid-key-file.ts';
 export * from './render/message-render.ts';

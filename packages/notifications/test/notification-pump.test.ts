@@ -2,7 +2,7 @@ import type { SqlClient } from '@wedsync/storage-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxStore } from '../src/outbox/outbox-store.ts';
 import { PreferencesStore } from '../src/preferences/preferences-store.ts';
-import { NotificationPump } from '../src/pump/notification-pump.ts';
+import { NotificationPump, PumpClosedError } from '../src/pump/notification-pump.ts';
 import { intent, notificationDatabase } from './notification-fixture.ts';
 
 describe('notification pump: written once, after the cause, with its outbox jobs (R5.2, R5.4)', () => {
@@ -71,24 +71,103 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     expect(jobs.find((job) => job.channel === 'inapp')!.nextAttemptAtMs).toBe(nowMs);
   });
 
-  it('R5.4 tasks are written in the order queued, and a failing task does not block later ones', async () => {
+  it('R5.4 tasks are written in the order queued; a failing task is retried before any later one, so the cursor never passes an unwritten cause', async () => {
     const order: number[] = [];
-    const first = pump.enqueue(async () => {
+    const errors: string[] = [];
+    const retrying = new NotificationPump({
+      sql,
+      render: { appUrl: 'https://app.example' },
+      nowMs: () => nowMs,
+      retry: { baseMs: 1, maxMs: 2 },
+      onError: (error) => errors.push(String(error)),
+    });
+    const first = retrying.enqueue(async () => {
       order.push(1);
       return [{ seq: 503, intents: [intent({ causeSeq: 503, id: 'task_completed:503:u-bob', userId: 'u-bob' })] }];
     });
-    const failing = pump.enqueue(() => {
+    let lookups = 0;
+    const flaky = retrying.enqueue(() => {
       order.push(2);
-      throw new Error('lookup failed');
+      if (++lookups < 3) throw new Error('lookup failed');
+      return [{ seq: 504, intents: [intent({ causeSeq: 504, id: 'payment_received:504:u-bob', userId: 'u-bob' })] }];
     });
-    const third = pump.enqueue(() => {
+    const third = retrying.enqueue(() => {
       order.push(3);
-      return [{ seq: 504, intents: [] }];
+      return [{ seq: 505, intents: [] }];
     });
-    await expect(failing).rejects.toThrow('lookup failed');
-    await Promise.all([first, third]);
-    await pump.idle();
-    expect(order).toEqual([1, 2, 3]);
-    expect(await pump.cursor()).toBe(504);
+    await Promise.all([first, flaky, third]);
+    expect(order).toEqual([1, 2, 2, 2, 3]);
+    expect(errors).toEqual(['Error: lookup failed', 'Error: lookup failed']);
+    expect(await retrying.cursor()).toBe(505);
+    expect((await outbox().jobsOfNotification('payment_received:504:u-bob')).map((job) => job.channel)).toEqual([
+      'inapp',
+      'email',
+    ]);
+  });
+
+  it('R5.4 a write the database refuses (connection lost) is written on retry, never skipped by the next cause', async () => {
+    let refusals = 2;
+    const flakySql: SqlClient = {
+      ...sql,
+      query: (text, params) => sql.query(text, params),
+      exec: (script) => sql.exec(script),
+      close: () => sql.close(),
+      transaction: (fn) =>
+        refusals-- > 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : sql.transaction(fn),
+    };
+    const errors: string[] = [];
+    const retrying = new NotificationPump({
+      sql: flakySql,
+      render: { appUrl: 'https://app.example' },
+      nowMs: () => nowMs,
+      retry: { baseMs: 1, maxMs: 2 },
+      onError: (error) => errors.push(String(error)),
+    });
+    const lost = intent({ causeSeq: 506, id: 'client_message:506:u-bob', userId: 'u-bob', importance: 'important' });
+    const next = intent({ causeSeq: 507, id: 'client_message:507:u-bob', userId: 'u-bob', importance: 'important' });
+    const writes = [
+      retrying.enqueue(() => [{ seq: 506, intents: [lost] }]),
+      retrying.enqueue(() => [{ seq: 507, intents: [next] }]),
+    ];
+    expect(await Promise.all(writes)).toEqual([2, 2]);
+    expect(errors).toEqual(['Error: Connection terminated unexpectedly', 'Error: Connection terminated unexpectedly']);
+    expect(await retrying.cursor()).toBe(507);
+    for (const one of [lost, next]) {
+      expect((await outbox().jobsOfNotification(one.id)).map((job) => job.channel)).toEqual(['inapp', 'email']);
+    }
+  });
+
+  it('R5.4 a clean close writes every task already queued', async () => {
+    const closing = new NotificationPump({ sql, render: { appUrl: 'https://app.example' }, nowMs: () => nowMs });
+    const queued = [508, 509].map((seq) =>
+      closing.enqueue(() => [{ seq, intents: [intent({ causeSeq: seq, id: `form_submitted:${seq}:u-bob` })] }]),
+    );
+    await closing.close();
+    expect(await Promise.all(queued)).toEqual([2, 2]);
+    expect(await closing.cursor()).toBe(509);
+  });
+
+  it('R5.4 closing stops the retries: after a last failed try nothing later is written, the cursor stays before the cause for the next start', async () => {
+    let closing: Promise<void> | undefined;
+    const closed = new NotificationPump({
+      sql,
+      render: { appUrl: 'https://app.example' },
+      nowMs: () => nowMs,
+      retry: { baseMs: 60_000, maxMs: 60_000 },
+      onError: () => {
+        closing ??= closed.close();
+      },
+    });
+    const stuck = closed.enqueue(() => {
+      throw new Error('history unavailable');
+    });
+    const later = closed.enqueue(() => [
+      { seq: 600, intents: [intent({ causeSeq: 600, id: 'form_submitted:600:u-bob' })] },
+    ]);
+    await expect(stuck).rejects.toThrow('history unavailable');
+    await expect(later).rejects.toThrow(PumpClosedError);
+    await closing;
+    expect(await closed.cursor()).toBe(509);
+    expect(await outbox().jobsOfNotification('form_submitted:600:u-bob')).toEqual([]);
   });
 });

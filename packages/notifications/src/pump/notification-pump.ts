@@ -1,5 +1,6 @@
 import { jsonParam, type SqlClient } from '@wedsync/storage-postgres';
 import type { NotificationIntent } from '../notification-intent.ts';
+import { type BackoffOptions, retryDelayMs } from '../outbox/backoff.ts';
 import type { NewJob } from '../outbox/outbox-job.ts';
 import { OutboxStore } from '../outbox/outbox-store.ts';
 import type { NotificationPreferences } from '../preferences/notification-preferences.ts';
@@ -28,6 +29,15 @@ export interface NotificationPumpOptions {
   /** Called after a write that enqueued jobs (wake the worker here and on other nodes). */
   onEnqueued?: (count: number) => void;
   onError?: (error: unknown, context: string) => void;
+  /** Backoff between retries of a failed task or write; default 200 ms doubling to 5 000 ms. */
+  retry?: BackoffOptions;
+}
+
+/** Thrown by tasks still queued when the pump is closed: they were not written (a restart replays them). */
+export class PumpClosedError extends Error {
+  constructor() {
+    super('the notification pump is closed');
+  }
 }
 
 /**
@@ -37,7 +47,10 @@ export interface NotificationPumpOptions {
  * - exactly once: a cause with `seq` ≤ the cursor is skipped, and notification ids and job idempotency
  *   keys are deterministic with `ON CONFLICT DO NOTHING`, so a replay or a second node writes nothing;
  * - never missed: the cursor only moves with the notifications it stands for; after a crash the app
- *   re-reads the log from the cursor.
+ *   re-reads the log from the cursor. A task (or its write) that fails is run again with backoff
+ *   before any later task, so a passing database error never lets a later cause move the cursor past
+ *   one whose notifications were not written. Tasks must therefore be safe to run again. A failure
+ *   while closing ends writing: what was left stays behind the cursor for the next start.
  * Tasks run one at a time in the order given (so causes are written in `seq` order).
  */
 export class NotificationPump {
@@ -47,6 +60,11 @@ export class NotificationPump {
   private readonly nowMs: () => number;
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /** Set by `close`: failures are no longer retried. */
+  private closing = false;
+  /** A task failed while closing: nothing later is written, so the cursor stays before it. */
+  private abandoned = false;
+  private wakeRetry: (() => void) | undefined;
 
   constructor(private readonly options: NotificationPumpOptions) {
     this.preferences = new PreferencesStore(options.sql);
@@ -71,24 +89,65 @@ export class NotificationPump {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  /** Queues a task producing cause batches; they are written after every earlier task. */
+  /**
+   * Queues a task producing cause batches; they are written after every earlier task. A failing task
+   * or write is reported to `onError` and retried (the whole task) until it succeeds or the pump closes.
+   */
   enqueue(task: () => CauseBatch[] | Promise<CauseBatch[]>): Promise<number> {
     this.pending++;
     const run = async () => {
       try {
-        return await this.write(await task());
+        for (let attempt = 1; ; attempt++) {
+          if (this.abandoned) throw new PumpClosedError();
+          try {
+            return await this.write(await task());
+          } catch (error) {
+            if (this.closing) {
+              this.abandoned = true;
+              throw error;
+            }
+            this.options.onError?.(error, `notification write (attempt ${attempt}, retrying)`);
+            await this.pause(retryDelayMs(attempt, this.options.retry ?? { baseMs: 200, maxMs: 5_000 }));
+          }
+        }
       } finally {
         this.pending--;
       }
     };
     const next = this.queue.then(run, run);
-    this.queue = next.catch((error) => this.options.onError?.(error, 'notification write'));
+    this.queue = next.catch((error) => {
+      if (!(error instanceof PumpClosedError)) this.options.onError?.(error, 'notification write (pump closed)');
+    });
     return next;
   }
 
-  /** Resolves when every queued task has been written (or failed). */
+  /** Resolves when every queued task has been written (or given up at close). */
   async idle(): Promise<void> {
     while (this.pending > 0) await this.queue;
+  }
+
+  /**
+   * Writes what is queued, without retrying failures any more: a task waiting to retry runs once
+   * more now. After a failure nothing later is written (later tasks reject with PumpClosedError), so
+   * the cursor stays before the failed cause and the next start replays it from the log.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wakeRetry?.();
+    await this.idle();
+  }
+
+  private pause(delayMs: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeRetry = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, delayMs);
+      this.wakeRetry = done;
+    });
   }
 
   /** Writes the batches in one transaction; returns the number of jobs enqueued. */
