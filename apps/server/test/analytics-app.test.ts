@@ -150,6 +150,27 @@ describe('sync analytics in the app (R16.1, R16.2)', () => {
     );
     expect(hourly.points).toHaveLength(2);
     expect(hourly.points[0]).toEqual({ at: new Date(hourMs).toISOString(), ...expected, messagesPerSecond: 0.033 });
+
+    // Retention: minute rows go after about a day, hour rows after 90 days (maintenance prunes both).
+    clockMs = hourMs + 89 * 24 * HOUR_MS;
+    await server.analytics.maintain();
+    const at89Days = await series(
+      'u-sarah',
+      `tenant=${LENSLIGHT}&from=${hourMs}&to=${hourMs + HOUR_MS}&resolution=hour`,
+    );
+    expect(at89Days.points[0]).toMatchObject({ reports: 3, reconnects: 3, conflicts: 2 });
+    const minutesGone = await series(
+      'u-sarah',
+      `tenant=${LENSLIGHT}&from=${minute}&to=${minute + MINUTE_MS}&resolution=minute`,
+    );
+    expect(minutesGone.points[0]).toMatchObject({ reports: 0, reconnects: 0 });
+    clockMs = hourMs + 91 * 24 * HOUR_MS;
+    await server.analytics.maintain();
+    const at91Days = await series(
+      'u-sarah',
+      `tenant=${LENSLIGHT}&from=${hourMs}&to=${hourMs + HOUR_MS}&resolution=hour`,
+    );
+    expect(at91Days.points[0]).toMatchObject({ reports: 0, reconnects: 0, conflicts: 0 });
   });
 
   it('R16.2 R14.2 analytics rights: owner/admin of the supplier or the couple; members and strangers get 403', async () => {
