@@ -32,11 +32,48 @@ const fail = (message: string): DecodeResult<never> => ({ ok: false, code: 'MALF
 export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBroadcastPush> {
   if (bytes.length < 7) return fail('binary frame shorter than its header');
   if (bytes[0] !== BINARY_KIND.userBroadcastPush) return fail(`unsupported binary frame kind ${bytes[0]}`);
-  const lengths = [bytes[1]!, bytes[2]!, bytes[3]!, bytes[4]!, bytes[5]!];
-  const encoding = bytes[6]!;
+  const body = readBody(bytes, [bytes[1]!, bytes[2]!, bytes[3]!, bytes[4]!, bytes[5]!], bytes[6]!, 7);
+  if (!body.ok) return body;
+  const [joinRef, ref, topic, event] = body.value.parts as [string, string, string, string];
+  if (topic.length === 0) return fail('topic must be a non-empty string');
+  const { metadata, payload, binary } = body.value;
+  return { ok: true, value: { joinRef: joinRef || null, ref: ref || null, topic, event, metadata, payload, binary } };
+}
+
+/** A kind 4 frame as a client reads it (R12.2: media and attachments travel as raw bytes). */
+export interface UserBroadcast {
+  topic: string;
+  event: string;
+  metadata: Record<string, unknown>;
+  /** Decoded JSON when the encoding byte is 1, else the raw bytes. */
+  payload: unknown;
+  binary: boolean;
+}
+
+export function decodeUserBroadcast(bytes: Uint8Array): DecodeResult<UserBroadcast> {
+  if (bytes.length < 5) return fail('binary frame shorter than its header');
+  if (bytes[0] !== BINARY_KIND.userBroadcast) return fail(`unsupported binary frame kind ${bytes[0]}`);
+  const body = readBody(bytes, [bytes[1]!, bytes[2]!, bytes[3]!], bytes[4]!, 5);
+  if (!body.ok) return body;
+  const [topic, event] = body.value.parts as [string, string];
+  if (topic.length === 0) return fail('topic must be a non-empty string');
+  const { metadata, payload, binary } = body.value;
+  return { ok: true, value: { topic, event, metadata, payload, binary } };
+}
+
+/**
+ * The part kinds 3 and 4 share after their length bytes: UTF-8 header fields of the given lengths
+ * (the last one the metadata JSON, possibly empty), then the payload in `encoding`.
+ */
+function readBody(
+  bytes: Uint8Array,
+  lengths: number[],
+  encoding: number,
+  start: number,
+): DecodeResult<{ parts: string[]; metadata: Record<string, unknown>; payload: unknown; binary: boolean }> {
   if (encoding !== PAYLOAD_ENCODING.binary && encoding !== PAYLOAD_ENCODING.json)
     return fail(`unknown payload encoding ${encoding}`);
-  let offset = 7;
+  let offset = start;
   const parts: string[] = [];
   try {
     for (const length of lengths) {
@@ -47,8 +84,7 @@ export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBro
   } catch {
     return fail('binary frame header is not valid UTF-8');
   }
-  const [joinRef, ref, topic, event, metadataText] = parts as [string, string, string, string, string];
-  if (topic.length === 0) return fail('topic must be a non-empty string');
+  const metadataText = parts.at(-1)!;
   let metadata: Record<string, unknown> = {};
   if (metadataText.length > 0) {
     try {
@@ -69,18 +105,7 @@ export function decodeUserBroadcastPush(bytes: Uint8Array): DecodeResult<UserBro
       return fail('payload is not JSON');
     }
   }
-  return {
-    ok: true,
-    value: {
-      joinRef: joinRef || null,
-      ref: ref || null,
-      topic,
-      event,
-      metadata,
-      payload,
-      binary: encoding === PAYLOAD_ENCODING.binary,
-    },
-  };
+  return { ok: true, value: { parts, metadata, payload, binary: encoding === PAYLOAD_ENCODING.binary } };
 }
 
 /** Encodes a kind 4 frame. Throws RangeError if a header field exceeds 255 UTF-8 bytes. */

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * - `GET  …/longpoll?vsn=&apikey=` (no `token`) opens a session → `{status: 410, token, …}`.
  * - `GET  …/longpoll?token=&ack=` polls: frames (`200`), nothing before the server's timeout (`204`),
  *   or the end of the session (`status` = a WebSocket close code ≥ 1000 with its reason).
- * - `POST …/longpoll?token=` sends frames, one text frame per line (`text/plain` or `application/x-ndjson`).
+ * - `POST …/longpoll?token=` sends frames, one per line (`text/plain` or `application/x-ndjson`); a binary
+ *   frame as the line `{"b":"<base64>"}`.
  * - `DELETE …/longpoll?token=` ends the session.
  */
 export const LONG_POLL_PATHS = ['/socket/longpoll', '/realtime/v1/longpoll'] as const;

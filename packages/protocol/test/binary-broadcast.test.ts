@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_KIND, decodeUserBroadcastPush, encodeUserBroadcast, encodeUserBroadcastPush } from '../src/index.ts';
+import {
+  BINARY_KIND,
+  decodeUserBroadcast,
+  decodeUserBroadcastPush,
+  encodeUserBroadcast,
+  encodeUserBroadcastPush,
+} from '../src/index.ts';
 
 describe('Supabase binary broadcast frames (R12.2 binary frames)', () => {
   it('round-trips a JSON push (kind 3)', () => {
@@ -52,5 +58,32 @@ describe('Supabase binary broadcast frames (R12.2 binary frames)', () => {
     const bytes = encodeUserBroadcast('t', 'e', { a: 1 });
     expect([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]]).toEqual([4, 1, 1, 0, 1]);
     expect(new TextDecoder().decode(bytes.subarray(7))).toBe('{"a":1}');
+  });
+
+  it('R12.2 decodes a server broadcast (kind 4) as the SDK reads it: raw bytes untouched, JSON parsed, metadata kept', () => {
+    const image = new Uint8Array([137, 80, 78, 71, 0, 255]);
+    const raw = decodeUserBroadcast(encodeUserBroadcast('realtime:wedding:w1', 'photo', image, { name: 'a.png' }));
+    expect(raw.ok && raw.value).toMatchObject({
+      topic: 'realtime:wedding:w1',
+      event: 'photo',
+      metadata: { name: 'a.png' },
+      binary: true,
+    });
+    expect(raw.ok && Array.from(raw.value.payload as Uint8Array)).toEqual(Array.from(image));
+    const json = decodeUserBroadcast(encodeUserBroadcast('t', 'e', { a: 1 }));
+    expect(json).toEqual({
+      ok: true,
+      value: { topic: 't', event: 'e', metadata: {}, payload: { a: 1 }, binary: false },
+    });
+    expect(decodeUserBroadcast(new Uint8Array([4, 1]))).toMatchObject({ ok: false, code: 'MALFORMED_FRAME' });
+    expect(
+      decodeUserBroadcast(
+        encodeUserBroadcastPush({ joinRef: null, ref: null, topic: 't', event: 'e', metadata: {}, payload: 1 }),
+      ),
+    ).toMatchObject({ ok: false, code: 'MALFORMED_FRAME' });
+    expect(decodeUserBroadcast(new Uint8Array([4, 9, 0, 0, 0, 116]))).toMatchObject({
+      ok: false,
+      code: 'MALFORMED_FRAME',
+    });
   });
 });

@@ -62,7 +62,11 @@ export class Channel extends ChannelLifecycle {
     return this.enqueue(event, payload, true, options.timeoutMs ?? this.host.pushTimeoutMs);
   }
 
-  /** Broadcasts to the channel's members; with `broadcast.ack` it resolves on the server's ack. */
+  /**
+   * Broadcasts to the channel's members; with `broadcast.ack` it resolves on the server's ack. With
+   * `vsn: '2.0.0'` a `Uint8Array`/`ArrayBuffer` payload (media, attachments) travels as a binary frame and
+   * arrives at `onBroadcast` handlers as a `Uint8Array` (R12.2).
+   */
   async broadcast(event: string, payload: unknown): Promise<void> {
     const ack = this.options.broadcast?.ack === true;
     await this.enqueue(EVENTS.broadcast, { type: 'broadcast', event, payload }, ack, this.host.pushTimeoutMs);

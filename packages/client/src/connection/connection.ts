@@ -9,6 +9,7 @@ import {
 } from '@wedsync/protocol';
 import { WebSocketTransport } from '../transports/websocket-transport.ts';
 import { backoffDelayMs } from './backoff.ts';
+import { decodeBinaryBroadcast, encodeBinaryBroadcast } from './binary-broadcast.ts';
 import type { ConnectionEvents, ConnectionOptions } from './connection-options.ts';
 import { socketUrl } from './connection-options.ts';
 import { type ConnectionStatus, INITIAL_STATUS, type StatusListener } from './connection-status.ts';
@@ -87,9 +88,15 @@ export class Connection {
     return String(this.refCounter);
   }
 
-  /** Sends a frame now; false when the socket is not open (callers buffer or fail). */
+  /**
+   * Sends a frame now; false when the socket is not open (callers buffer or fail). On vsn 2.0.0 a
+   * broadcast of raw bytes goes as a binary frame (R12.2).
+   */
   send(frame: Frame): boolean {
-    return this.transport?.send(encodeTextFrame(frame, this.options.vsn)) ?? false;
+    const transport = this.transport;
+    if (!transport) return false;
+    const binary = this.options.vsn === '2.0.0' ? encodeBinaryBroadcast(frame) : null;
+    return transport.send(binary ?? encodeTextFrame(frame, this.options.vsn));
   }
 
   /** Opens the link if it is not open or opening. From `error` this is the user's explicit retry. */
@@ -247,8 +254,12 @@ export class Connection {
   }
 
   private handleMessage(data: unknown): void {
-    // Only text frames are expected: vsn 1.0.0 servers never send binary, and our v2 server sends text.
-    if (typeof data !== 'string') return;
+    if (typeof data !== 'string') {
+      // Binary: a raw-byte broadcast (kind 4, vsn 2.0.0 only; R12.2). Nothing else comes as binary.
+      const frame = decodeBinaryBroadcast(data);
+      if (frame) this.events.onFrame(frame);
+      return;
+    }
     const decoded = decodeTextFrame(data, this.options.vsn);
     if (!decoded.ok) return;
     const frame = decoded.value;

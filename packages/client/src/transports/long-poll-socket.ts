@@ -67,9 +67,10 @@ export class LongPollSocket implements WebSocketLike {
     void this.run();
   }
 
-  send(data: string): void {
+  /** A text frame as is; a binary frame (R12.2) as the line `{"b":"<base64>"}`, as the server delivers them. */
+  send(data: string | Uint8Array): void {
     if (this.readyState !== OPEN) throw new Error('long-poll session is not open');
-    this.outgoing.push(data);
+    this.outgoing.push(typeof data === 'string' ? data : JSON.stringify({ b: encodeBase64(data) }));
     void this.pump();
   }
 
@@ -236,6 +237,15 @@ function parseJson(text: string): unknown {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const CHUNK = 0x8000;
+  for (let index = 0; index < bytes.length; index += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(index, index + CHUNK));
+  }
+  return btoa(binary);
 }
 
 function decodeBase64(text: string): ArrayBuffer {

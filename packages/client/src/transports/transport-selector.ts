@@ -236,9 +236,9 @@ class SelectedLink implements WebSocketLike {
     return this.inner.readyState;
   }
 
-  send(data: string): void {
+  send(data: string | Uint8Array): void {
     this.inner.send(data);
-    if (this.innerKind === 'websocket') this.selector.countBytes('sent', encoder.encode(data).byteLength);
+    if (this.innerKind === 'websocket') this.selector.countBytes('sent', byteLength(data));
   }
 
   close(code?: number, reason?: string): void {

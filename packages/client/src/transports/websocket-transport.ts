@@ -1,6 +1,6 @@
 /**
  * The WebSocket seam. Browsers pass nothing (globalThis.WebSocket); Node passes the `ws` class. Only the
- * surface both share is used: `on*` handler properties, `send(string)`, `close(code, reason)`, and
+ * surface both share is used: `on*` handler properties, `send(string | bytes)`, `close(code, reason)`, and
  * `terminate()` when present (`ws`), which drops a dead link at once instead of waiting for a close
  * handshake that will never come.
  */
@@ -15,7 +15,8 @@ export interface WebSocketLike {
   onclose: Handler<{ code: number; reason: string | { toString(): string } }> | null;
   onerror: Handler<unknown> | null;
   onmessage: Handler<{ data: unknown }> | null;
-  send(data: string): void;
+  /** A text frame, or a binary one (vsn 2.0.0 kind 3 broadcast, R12.2). */
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   terminate?: () => void;
 }
@@ -73,11 +74,11 @@ export class WebSocketTransport {
     return !this.detached && this.socket.readyState === WEBSOCKET_OPEN;
   }
 
-  /** Sends one text frame; false when the socket cannot take it. */
-  send(text: string): boolean {
+  /** Sends one text or binary frame; false when the socket cannot take it. */
+  send(data: string | Uint8Array): boolean {
     if (!this.isOpen) return false;
     try {
-      this.socket.send(text);
+      this.socket.send(data);
       return true;
     } catch {
       return false;

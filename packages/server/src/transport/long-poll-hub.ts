@@ -39,6 +39,12 @@ interface Entry {
   forgetTimer?: NodeJS.Timeout;
 }
 
+/**
+ * A binary frame in a POST body: its bytes in base64. No text frame has this shape (vsn 2.0.0 frames are
+ * arrays, vsn 1.0.0 frames are objects with a topic).
+ */
+const BINARY_LINE = /^\{"b":"([A-Za-z0-9+/=]*)"\}$/;
+
 /** Like the WebSocket close handshake: how long shutdown waits for clients to collect their close status. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
@@ -128,14 +134,20 @@ export class LongPollHub {
     return { abandon: () => entry.socket.abandon(wrapped) };
   }
 
-  /** A POST body: one text frame per line, handled in order exactly as WebSocket messages. */
+  /**
+   * A POST body: one frame per line, handled in order exactly as WebSocket messages. A line
+   * `{"b":"<base64>"}` is a binary frame (R12.2, the form polls deliver them in); any other line is text.
+   */
   send(token: string | undefined, body: string): HttpAnswer {
     const entry = this.find(token);
     if (!entry) return gone();
     if (entry.socket.readyState !== 1) return { httpStatus: 410, body: closedBody(entry.socket) };
     for (const line of body.split('\n')) {
       const frame = line.trim();
-      if (frame.length > 0) entry.socket.emit('message', Buffer.from(frame), false);
+      if (frame.length === 0) continue;
+      const binary = BINARY_LINE.exec(frame)?.[1];
+      if (binary === undefined) entry.socket.emit('message', Buffer.from(frame), false);
+      else entry.socket.emit('message', Buffer.from(binary, 'base64'), true);
     }
     return { httpStatus: 200, body: { status: 200 } };
   }
