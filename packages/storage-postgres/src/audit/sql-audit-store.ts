@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { AuditEntry, AuditEventKind } from '@wedsync/protocol';
-import type { AuditEvent, AuditStore, TenantResolver } from '../../../server/src/audit/audit-sink.ts';
+import type { AuditEvent, AuditStore, TenantResolver } from '@wedsync/server';
 import type { MigrationSet } from '../migrations.ts';
 import type { SqlClient, SqlRow } from '../sql-client.ts';
 
