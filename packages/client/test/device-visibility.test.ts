@@ -129,4 +129,36 @@ describe('R13.1 background updates deferred while hidden, visible content first'
     device.dispose();
     await client.close();
   });
+
+  it('R13.1 visibleTopics is read at each reconnect: what the page shows then joins first', async () => {
+    const { client, ws, connectOpen, joinOk, settle } = scriptedClient({ heartbeatIntervalMs: 30_000 });
+    const socket = await connectOpen();
+    for (const topic of ['couple:1:timeline', 'supplier:9', 'form:5', 'wedding:1']) await joinOk(topic, socket);
+    let onScreen = ['form:5'];
+    const device = new DeviceSync({
+      client,
+      timers: systemTimers,
+      visibility: null,
+      battery: null,
+      network: new NetworkPolicy({ connection: null }),
+      isCritical: (topic) => topic === 'supplier:9',
+      visibleTopics: () => onScreen,
+    });
+    const joinsAfterRestart = async () => {
+      ws.last().serverClose(4010, 'SERVER_SHUTTING_DOWN: restart');
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settle();
+      const next = ws.last();
+      next.open();
+      const joins = next.sent.filter((frame) => frame.event === 'phx_join').map((frame) => frame.topic);
+      for (const topic of joins) next.reply({ topic, event: 'phx_join' }, 'ok');
+      await settle();
+      return joins;
+    };
+    expect(await joinsAfterRestart()).toEqual(['form:5', 'supplier:9', 'couple:1:timeline', 'wedding:1']);
+    onScreen = ['couple:1:timeline'];
+    expect(await joinsAfterRestart()).toEqual(['couple:1:timeline', 'supplier:9', 'form:5', 'wedding:1']);
+    device.dispose();
+    await client.close();
+  });
 });

@@ -39,6 +39,7 @@ export interface DeviceSyncProviderProps {
  *   critical: the primary channels, the team channel, and any channel I am visibly present on
  *   (others then see me idle rather than gone);
  * - low battery (when "pause on low battery" is on) → the same, while visible;
+ * - after a reconnect or resume the channels the shown page holds join first, then the critical ones;
  * - data saver, or mobile data with "reduced updates" → the NetworkPolicy is constrained and
  *   ephemeral updates sent through `useEphemeralSend` (drag previews, typing) are spaced out.
  */
@@ -79,6 +80,12 @@ export function DeviceSyncProvider({ client, store, children }: DeviceSyncProvid
       client,
       timers: systemTimers,
       isCritical,
+      // On screen: the channels the mounted pages hold (their scopes) that are not always-joined ones.
+      visibleTopics: () =>
+        client
+          .channels()
+          .filter((channel) => channel.isHeld && !isCritical(channel.topic))
+          .map((channel) => channel.topic),
       network,
       ...(pauseOnLowBattery ? {} : { battery: null }),
       pendingWrites: outboxPendingWrites(store.outbox),

@@ -45,6 +45,11 @@ export interface DeviceSyncOptions {
   visibility?: VisibilityLike | null;
   /** A paused channel with writes waiting is joined until they went out (critical traffic continues). */
   pendingWrites?: PendingWrites;
+  /**
+   * What is on screen, read at every reconnect or resume (e.g. the channels the current page holds); these
+   * join first, in this order. `setVisibleTopics` sets a fixed list instead. Default: that list.
+   */
+  visibleTopics?: () => Iterable<string>;
   /** Visible again → resume after this long (0: at once). Default 0. */
   resumeDelayMs?: number;
   /** While hidden and no channel is left joined, disconnect so no heartbeat runs in the background. Default true. */
@@ -139,8 +144,9 @@ export class DeviceSync {
   }
 
   private priority(topic: string): number {
-    const visibleIndex = this.visibleTopics.indexOf(topic);
-    if (visibleIndex >= 0) return visibleIndex / (this.visibleTopics.length + 1);
+    const visible = this.options.visibleTopics ? [...this.options.visibleTopics()] : this.visibleTopics;
+    const visibleIndex = visible.indexOf(topic);
+    if (visibleIndex >= 0) return visibleIndex / (visible.length + 1);
     return this.options.isCritical(topic) ? 1 : 2;
   }
 
