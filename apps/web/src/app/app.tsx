@@ -41,7 +41,10 @@ export function App() {
     if (inGallery) return;
     const area = session?.user.kind === 'couple' ? '/couple' : '/supplier';
     if (!session && path !== '/login') navigate('/login', { replace: true });
-    if (session && !path.startsWith(area)) navigate(home, { replace: true });
+    // Emails link to /settings/notifications (packages/notifications message-render): the delivery log.
+    if (session && !path.startsWith(area)) {
+      navigate(path === '/settings/notifications' ? `${area}/notifications` : home, { replace: true });
+    }
   }, [session, path, home, navigate, inGallery]);
 
   return (

@@ -8,6 +8,7 @@ import { FormFillPage } from '../forms/form-fill-page.tsx';
 import { FormsListPage } from '../forms/forms-list-page.tsx';
 import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
 import { NotesPage } from '../notes/notes-page.tsx';
+import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
 import { ConflictResolver } from '../wedding/conflict-resolver.tsx';
@@ -20,6 +21,7 @@ const NAV: readonly NavItem[] = [
   { path: '/couple/forms', label: 'Forms' },
   { path: '/couple/notes', label: 'Notes' },
   { path: '/couple/timeline', label: 'Timeline' },
+  { path: '/couple/notifications', label: 'Settings' },
 ];
 const FORM_PREFIX = '/couple/forms/';
 
@@ -71,6 +73,8 @@ export function CoupleApp({ session, live, path, navigate, onLogout }: CoupleApp
         onOpen={(id) => navigate(`${FORM_PREFIX}${encodeURIComponent(id)}`)}
       />
     );
+  } else if (page?.path === '/couple/notifications') {
+    content = <NotificationsPage token={session.token} />;
   } else if (page?.path === '/couple/notes') {
     content = <NotesPage weddingId={weddingId} me={who} nameOf={nameOf} suppliers={suppliers} />;
   } else {

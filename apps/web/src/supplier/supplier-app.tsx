@@ -3,6 +3,7 @@ import { topicIds } from '../app/topic-ids.ts';
 import { useNotifications } from '../app/use-notifications.ts';
 import { useSharedPresence } from '../app/use-shared-presence.ts';
 import { DashboardShell, type NavItem } from '../layout/dashboard-shell.tsx';
+import { NotificationsPage } from '../notifications/notifications-page.tsx';
 import { type OpenableHit, SearchPage } from '../search/search-page.tsx';
 import type { StoredSession } from '../session/session-storage.ts';
 import type { SessionClient } from '../session/use-session-client.ts';
@@ -24,6 +25,7 @@ const NAV: readonly NavItem[] = [
   { path: '/supplier/team', label: 'Team' },
   { path: '/supplier/search', label: 'Search' },
   { path: '/supplier/sync', label: 'Sync' },
+  { path: '/supplier/notifications', label: 'Settings' },
 ];
 
 export interface SupplierAppProps {
@@ -68,6 +70,8 @@ export function SupplierApp({ session, live, path, navigate, onLogout }: Supplie
         <JourneysPage />
       ) : page?.path === '/supplier/search' ? (
         <SearchPage token={session.token} onOpen={(hit) => navigate(searchHitPath(hit))} />
+      ) : page?.path === '/supplier/notifications' ? (
+        <NotificationsPage token={session.token} />
       ) : page?.path === '/supplier/sync' ? (
         <SyncPage connectionLog={live.connectionLog} token={session.token} />
       ) : clientId ? (
