@@ -271,6 +271,11 @@ describe('R2.2 R14.2 full scenario: Noah never receives a byte about Emma’s we
       '/api/weddings/w-priya-arjun',
       '/api/weddings/w-priya-arjun/meetings',
       '/api/records/meetings/mt-bloom-scan/history',
+      // R14.1 R16.2: Bloom's audit trail and sync figures (Noah owns Bloom) carry nothing of Emma's wedding.
+      '/api/audit/tenants',
+      '/api/audit?tenant=supplier:bloom&limit=1000',
+      '/api/analytics?tenant=supplier:bloom',
+      '/api/analytics?tenant=%2A',
     ]) {
       expect(await read(path), path).toBe(200);
     }
