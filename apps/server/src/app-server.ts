@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { createRedisBus, createRedisRateLimiter } from '@wedsync/fanout-redis';
@@ -71,6 +72,8 @@ export interface AppServerParts {
   bus?: FanoutBus;
   /** Clock of the audit and analytics services (tests pin time buckets); default Date.now. */
   clock?: () => number;
+  /** HTTPS agent for Web Push service requests (tests: a loopback push service with a private CA). */
+  pushAgent?: Agent;
 }
 
 /**
@@ -169,7 +172,17 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
     });
     const appliedListeners = new Set<AppliedListener>();
     follower.start(derivedEffects({ model, realtime, sync, activity, listeners: appliedListeners, nowMs: Date.now }));
-    const notifications = await wireNotifications({ config, app, realtime, sync, storage, model, logger, jwtSecret });
+    const notifications = await wireNotifications({
+      config,
+      app,
+      realtime,
+      sync,
+      storage,
+      model,
+      logger,
+      jwtSecret,
+      ...(parts.pushAgent ? { pushAgent: parts.pushAgent } : {}),
+    });
     cleanups.push(() => notifications.close());
     const journeyMailer = config.SMTP_URL
       ? createJourneySmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM })

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutboxJob } from '@wedsync/notifications';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer } from '../../../packages/notifications/test/smtp-loopback.ts';
+import { createDevice, startPushService, verifyVapid } from '../../../packages/notifications/test/web-push-receiver.ts';
 import { loadAppConfig } from '../src/app-config.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
 import { connectDevice, type Device, login } from './notification-devices.ts';
@@ -17,6 +18,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
   let dataDir: string;
   let server: AppServer;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let pushService: Awaited<ReturnType<typeof startPushService>>;
   const devices: Device[] = [];
   const sessions = new Map<string, { token: string; userId: string }>();
   const session = async (email: string) => {
@@ -49,6 +51,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'wedsync-notify-'));
     smtp = await startSmtpServer();
+    pushService = await startPushService();
     server = await startAppServer(
       loadAppConfig({
         DATA_DIR: dataDir,
@@ -59,6 +62,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
         SMTP_FROM: 'WedSync <notifications@wedsync.example>',
         PUBLIC_URL: 'https://app.wedsync.example',
       }),
+      { pushAgent: pushService.agent },
     );
   }, 180_000);
 
@@ -66,6 +70,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
     await Promise.all(devices.map((opened) => opened.close()));
     await server?.close();
     await smtp?.close();
+    await pushService?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -206,6 +211,41 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
       job.notificationId.startsWith('team_mention:'),
     );
     expect(new Set(bobMentions.map((job) => job.notificationId))).toEqual(new Set([toast.id]));
+  });
+
+  it('R5.1 R5.4 push: a device subscribed over the API gets the notification encrypted for it, signed with the VAPID keys kept in DATA_DIR', async () => {
+    const stored = JSON.parse(await readFile(join(dataDir, 'vapid-keys.json'), 'utf8')) as { publicKey: string };
+    const key = await fetch(`${server.url}/api/notifications/push/key`);
+    expect(await key.json()).toEqual({ publicKey: stored.publicKey });
+    const phone = createDevice();
+    const endpoint = `${pushService.origin}/push/vera-phone`;
+    const subscribed = await api('vera@lenslight.example', '/api/notifications/push/subscriptions', {
+      method: 'POST',
+      body: { endpoint, keys: phone.keys },
+    });
+    expect(subscribed).toEqual({ status: 201, body: { endpoint } });
+
+    const emma = devices[2]!;
+    emma.store.create('messages', 'msg-notify-push', {
+      weddingId: 'w-emma-james',
+      supplierId: 'lenslight',
+      senderId: 'u-emma',
+      fromCouple: true,
+      body: 'Is the drone shot still on?',
+      sentAtMs: Date.now(),
+    });
+    await pushService.waitFor(1);
+    const request = pushService.requests.find((one) => one.path === '/push/vera-phone')!;
+    expect(request.headers['content-encoding']).toBe('aes128gcm');
+    expect(verifyVapid(request.headers.authorization, pushService.origin)).toMatchObject({
+      publicKey: stored.publicKey,
+    });
+    expect(JSON.parse(phone.decrypt(request.body))).toMatchObject({
+      trigger: 'client_message',
+      importance: 'important',
+      title: 'New message from Emma (Emma & James)',
+      body: 'Is the drone shot still on?',
+    });
   });
 
   it('R2.2 R5.3 nobody joins another person’s user topic', async () => {
