@@ -1,5 +1,5 @@
 import { compileSchemas } from '@wedsync/merge';
-import { realActor, type SqlAuditStore, type SqlStorage } from '@wedsync/storage-postgres';
+import { realActor, SqlAuditStore, type SqlStorage } from '@wedsync/storage-postgres';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../src/audit/audit-sink.ts';
 import { F, TEST_SCHEMAS } from './fixtures/sync-harness.ts';
@@ -119,6 +119,85 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
         event({ kind: 'mutation_applied', actor: `u-${t}`, tenant: scope, details: { seq: second?.seq } }),
       ]);
       expect(await audit.query({ tenant: scope, kinds: ['mutation_applied'] })).toHaveLength(2);
+    });
+
+    it('R14.1 copies a log of several writers in batches inside the database: actor and tenant per writer, rollbacks, once across nodes', async () => {
+      const { storage, audit } = fixture();
+      const t = tag();
+      const [wedding, supplier] = [`wedding:${t}`, `supplier:${t}`];
+      const schemas = compileSchemas(TEST_SCHEMAS);
+      const nowMs = Date.now();
+      // Changes committed before this test belong to other tests: the log is checked up to here first.
+      await audit.backfillApplied({ cutoffMs: nowMs - 60_000 });
+      await audit.backfillApplied();
+      let mid = 0;
+      const write = (user: string, label: string, scope: string, id: string, base: number) =>
+        storage.commit({
+          clientId: `${user}:tab`,
+          actor: { userId: label, name: label },
+          scope,
+          mutations: [{ mid: ++mid, c: 'items', id, base, ops: sets({ [F.title]: `${user}-${base}` }) }],
+          schemas,
+          nowMs,
+        });
+      const changes = [
+        await write(`ann-${t}`, `ann-${t}`, wedding, `${t}-a`, 0),
+        await write(`bob-${t}`, `anon:bob-${t}`, wedding, `${t}-b`, 0),
+        await write(`ann-${t}`, `ann-${t}`, supplier, `${t}-c`, 0),
+        await write(`ann-${t}`, `ann-${t}`, wedding, `${t}-a`, 1),
+        await write(`bob-${t}`, `anon:bob-${t}`, wedding, `${t}-b`, 1),
+      ].map((result) => result.changes[0]?.seq);
+      const rolledBack = await storage.rollback({
+        scope: wedding,
+        c: 'items',
+        id: `${t}-a`,
+        toVersion: 1,
+        actor: { userId: `ann-${t}`, name: 'Ann' },
+        clientId: `ann-${t}:tab`,
+        schemas,
+        nowMs,
+      });
+      if (!('change' in rolledBack)) throw new Error(rolledBack.error.code);
+      const resolved: string[] = [];
+      const tenantOf = ({ scope, actor }: { scope?: string; actor: string | null }) => {
+        resolved.push(`${scope}/${actor}`);
+        return scope === supplier ? null : scope;
+      };
+      // A second node (another store on the same database) imports at the same time, with tiny batches.
+      const other = new SqlAuditStore(storage.sql);
+      const [mine, theirs] = await Promise.all([
+        audit.backfillApplied({ tenantOf, batchSize: 2 }),
+        other.backfillApplied({ tenantOf, batchSize: 4 }),
+      ]);
+      expect(mine + theirs).toBe(6);
+      expect(await audit.backfillApplied({ tenantOf })).toBe(0);
+      expect(new Set(resolved)).toEqual(
+        new Set([`${wedding}/ann-${t}`, `${wedding}/bob-${t}`, `${supplier}/ann-${t}`]),
+      );
+      const trail = await audit.query({ tenant: wedding, members: [`ann-${t}`, `bob-${t}`] });
+      expect(trail.map((entry) => [entry.kind, entry.actor, entry.tenant, entry.recordId, entry.details?.seq])).toEqual(
+        [
+          ['rollback', `ann-${t}`, wedding, `${t}-a`, rolledBack.change.seq],
+          ['mutation_applied', `bob-${t}`, wedding, `${t}-b`, changes[4]],
+          ['mutation_applied', `ann-${t}`, wedding, `${t}-a`, changes[3]],
+          ['mutation_applied', `ann-${t}`, null, `${t}-c`, changes[2]],
+          ['mutation_applied', `bob-${t}`, wedding, `${t}-b`, changes[1]],
+          ['mutation_applied', `ann-${t}`, wedding, `${t}-a`, changes[0]],
+        ],
+      );
+      expect(trail[0]).toMatchObject({
+        node: 'log',
+        topic: null,
+        c: 'items',
+        at: new Date(nowMs).toISOString(),
+        details: { to: 1, v: 3, seq: rolledBack.change.seq, backfilled: true },
+      });
+      expect(trail[1]?.details).toEqual({ mid: 5, v: 2, seq: changes[4], backfilled: true });
+      // Actor and tenant are resolved once per writer of a batch, not once per change.
+      resolved.length = 0;
+      for (let index = 0; index < 3; index++) await write(`ann-${t}`, `ann-${t}`, wedding, `${t}-d${index}`, 0);
+      expect(await audit.backfillApplied({ tenantOf })).toBe(3);
+      expect(resolved).toEqual([`${wedding}/ann-${t}`]);
     });
 
     it('R14.1 the real actor of an anonymised write is the user the client id belongs to', () => {

@@ -51,11 +51,14 @@ const COLUMNS = 'id, at_ms, kind, actor, tenant, topic, c, record_id, code, reas
  * `mutation_applied` / `rollback` (the history is written atomically with the change).
  */
 export class SqlAuditStore implements AuditStore {
+  /** The watermark row exists (created once per store, not per batch). */
+  private watermarkReady = false;
+
   constructor(private readonly sql: SqlClient) {}
 
   async append(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const columns: unknown[][] = Array.from({ length: 13 }, () => []);
+    const columns: unknown[][] = Array.from({ length: 14 }, () => []);
     for (const event of events) {
       const values = [
         event.atMs,
@@ -71,17 +74,18 @@ export class SqlAuditStore implements AuditStore {
         event.node,
         event.sessionId ?? null,
         event.details === undefined ? null : JSON.stringify(event.details),
+        changeSeqOf(event),
       ];
       values.forEach((value, index) => {
         columns[index]?.push(value);
       });
     }
     await this.sql.query(
-      `INSERT INTO audit_events (at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details)
-       SELECT at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details::jsonb
+      `INSERT INTO audit_events (at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details, seq)
+       SELECT at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details::jsonb, seq
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-         AS e(at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details)
+                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
+         AS e(at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details, seq)
        ON CONFLICT DO NOTHING`,
       columns,
     );
@@ -142,77 +146,95 @@ export class SqlAuditStore implements AuditStore {
     options: { cutoffMs?: number; tenantOf?: TenantResolver; batchSize?: number } = {},
   ): Promise<number> {
     const batchSize = options.batchSize ?? 1_000;
+    const cutoffMs = options.cutoffMs ?? Number.MAX_SAFE_INTEGER;
     let written = 0;
     for (;;) {
       const watermark = await this.backfillWatermark();
-      const rows = await this.sql.query<LogAuditRow>(
-        `SELECT l.seq, l.scope, l.c, l.id, l.v, l.by, l.at_ms, l.cid, l.mid, h.rollback_of,
-                EXISTS (
-                  SELECT 1 FROM audit_events a
-                  WHERE a.kind IN ('mutation_applied', 'rollback') AND a.details ? 'seq'
-                    AND (a.details->>'seq')::bigint = l.seq) AS audited
-         FROM sync_log l LEFT JOIN sync_history h ON h.c = l.c AND h.id = l.id AND h.v = l.v
-         WHERE l.seq > $1 AND l.at_ms < $2
-         ORDER BY l.seq LIMIT $3`,
-        [watermark, options.cutoffMs ?? Number.MAX_SAFE_INTEGER, batchSize],
+      // The batch's writers: actor and tenant are resolved in Node once per (scope, by, cid), not per row.
+      const writers = await this.sql.query<WriterRow>(
+        `SELECT scope, by, cid, count(*) AS n, max(seq) AS last_seq FROM (
+           SELECT seq, scope, by, cid FROM sync_log WHERE seq > $1 AND at_ms < $2 ORDER BY seq LIMIT $3
+         ) batch GROUP BY scope, by, cid`,
+        [watermark, cutoffMs, batchSize],
       );
-      const events = rows.filter((row) => !row.audited).map((row) => backfilledEvent(row, options.tenantOf));
-      await this.append(events);
-      written += events.length;
-      const last = rows.at(-1);
-      if (last) {
-        await this.sql.query('UPDATE audit_backfill SET checked_seq = GREATEST(checked_seq, $1) WHERE id = 1', [
-          Number(last.seq),
-        ]);
+      if (writers.length === 0) return written;
+      const lastSeq = Math.max(...writers.map((writer) => Number(writer.last_seq)));
+      const read = writers.reduce((sum, writer) => sum + Number(writer.n), 0);
+      const scopes: string[] = [];
+      const bys: string[] = [];
+      const cids: (string | null)[] = [];
+      const actors: string[] = [];
+      const tenants: (string | null)[] = [];
+      for (const writer of writers) {
+        const actor = realActor(writer.by, writer.cid);
+        scopes.push(writer.scope);
+        bys.push(writer.by);
+        cids.push(writer.cid);
+        actors.push(actor);
+        tenants.push(options.tenantOf?.({ scope: writer.scope, actor }) ?? null);
       }
-      if (rows.length < batchSize) return written;
+      // One statement copies the batch inside the database (a change already in the trail, written live
+      // or by another node, is skipped by the unique seq) and moves the watermark past it.
+      const inserted = await this.sql.query<{ n: unknown }>(
+        `WITH writer AS (
+           SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             AS w(scope, by, cid, actor, tenant)
+         ), copied AS (
+           INSERT INTO audit_events (at_ms, kind, actor, tenant, scope, c, record_id, node, details, seq)
+           SELECT l.at_ms,
+                  CASE WHEN h.rollback_of IS NULL THEN 'mutation_applied' ELSE 'rollback' END,
+                  w.actor, w.tenant, l.scope, l.c, l.id, 'log',
+                  CASE WHEN h.rollback_of IS NOT NULL
+                    THEN jsonb_build_object('to', h.rollback_of, 'v', l.v, 'seq', l.seq, 'backfilled', true)
+                    WHEN l.mid IS NULL THEN jsonb_build_object('v', l.v, 'seq', l.seq, 'backfilled', true)
+                    ELSE jsonb_build_object('mid', l.mid, 'v', l.v, 'seq', l.seq, 'backfilled', true)
+                  END,
+                  l.seq
+           FROM sync_log l
+           JOIN writer w ON w.scope = l.scope AND w.by = l.by AND w.cid IS NOT DISTINCT FROM l.cid
+           LEFT JOIN sync_history h ON h.c = l.c AND h.id = l.id AND h.v = l.v
+           WHERE l.seq > $1 AND l.seq <= $3 AND l.at_ms < $2
+           ORDER BY l.seq
+           ON CONFLICT DO NOTHING
+           RETURNING 1
+         ), marked AS (
+           UPDATE audit_backfill SET checked_seq = GREATEST(checked_seq, $3) WHERE id = 1 RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM copied) AS n, (SELECT count(*) FROM marked) AS marked`,
+        [watermark, cutoffMs, lastSeq, scopes, bys, cids, actors, tenants],
+      );
+      written += Number(inserted[0]?.n ?? 0);
+      if (read < batchSize) return written;
     }
   }
 
   /** The log is checked up to here; first use starts at the oldest retained log entry. */
   private async backfillWatermark(): Promise<number> {
-    await this.sql.query(
-      `INSERT INTO audit_backfill (id, checked_seq)
-       SELECT 1, pruned_through FROM sync_head WHERE id = 1 ON CONFLICT (id) DO NOTHING`,
-    );
+    if (!this.watermarkReady) {
+      await this.sql.query(
+        `INSERT INTO audit_backfill (id, checked_seq)
+         SELECT 1, pruned_through FROM sync_head WHERE id = 1 ON CONFLICT (id) DO NOTHING`,
+      );
+      this.watermarkReady = true;
+    }
     const rows = await this.sql.query<{ checked_seq: unknown }>('SELECT checked_seq FROM audit_backfill WHERE id = 1');
     return Number(rows[0]?.checked_seq ?? 0);
   }
 }
 
-interface LogAuditRow extends SqlRow {
-  seq: unknown;
+interface WriterRow extends SqlRow {
   scope: string;
-  c: string;
-  id: string;
-  v: number;
   by: string;
-  at_ms: unknown;
   cid: string | null;
-  mid: unknown;
-  rollback_of: number | null;
-  audited: boolean;
+  n: unknown;
+  last_seq: unknown;
 }
 
-function backfilledEvent(row: LogAuditRow, tenantOf: TenantResolver | undefined): AuditEvent {
-  const actor = realActor(row.by, row.cid);
-  const seq = Number(row.seq);
-  const rollback = row.rollback_of !== null && row.rollback_of !== undefined;
-  const details: Record<string, unknown> = rollback
-    ? { to: row.rollback_of, v: row.v, seq, backfilled: true }
-    : { v: row.v, seq, backfilled: true };
-  if (!rollback && row.mid !== null) details.mid = Number(row.mid);
-  return {
-    kind: rollback ? 'rollback' : 'mutation_applied',
-    atMs: Number(row.at_ms),
-    actor,
-    node: 'log',
-    scope: row.scope,
-    c: row.c,
-    recordId: row.id,
-    details,
-    tenant: tenantOf?.({ scope: row.scope, actor }) ?? null,
-  };
+/** The change-log position of an applied change written live (its `details.seq`); null for other events. */
+function changeSeqOf(event: AuditEvent): number | null {
+  if (event.kind !== 'mutation_applied' && event.kind !== 'rollback') return null;
+  const seq = event.details?.seq;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : null;
 }
 
 /**
