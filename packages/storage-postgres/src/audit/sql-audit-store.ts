@@ -192,7 +192,9 @@ export class SqlAuditStore implements AuditStore {
                   l.seq
            FROM sync_log l
            JOIN writer w ON w.scope = l.scope AND w.by = l.by AND w.cid IS NOT DISTINCT FROM l.cid
-           LEFT JOIN sync_history h ON h.c = l.c AND h.id = l.id AND h.v = l.v
+           -- Only a version without a mutation id can be a rollback (history-store writes rollbacks without
+           -- one), so mutations skip the history lookup.
+           LEFT JOIN sync_history h ON l.mid IS NULL AND h.c = l.c AND h.id = l.id AND h.v = l.v
            WHERE l.seq > $1 AND l.seq <= $3 AND l.at_ms < $2
            ORDER BY l.seq
            ON CONFLICT DO NOTHING
