@@ -32,7 +32,7 @@ import { type AppConfig, ConfigError } from './app-config.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { type AuditService, createAuditService } from './audit/audit-service.ts';
 import { bearerAuthenticator } from './audit/bearer-auth.ts';
-import { ActivityCommitter } from './derived-activity.ts';
+import { activityDerivation } from './derived-activity.ts';
 import { type AppliedListener, derivedEffects } from './derived-effects.ts';
 import { appRealtimeHooks, appRecordSyncHooks } from './derived-sync-hooks.ts';
 import { registerDevLoginRoutes } from './dev-login-routes.ts';
@@ -54,8 +54,6 @@ export interface AppServer {
   readonly journeys: JourneyService;
   /** This node's Directory follower (rights before delivery, derived events). */
   readonly follower: ModelFollower;
-  /** Writes the activity records of live changes (R6.1). */
-  readonly activity: ActivityCommitter;
   /** R14.1 audit trail and R15.2 problem reports. */
   readonly audit: AuditService;
   /** R16 client telemetry and sync analytics. */
@@ -162,16 +160,14 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       hooks: appRecordSyncHooks(model, follower, withUserTopicSync(model.recordSyncHooks(), storage)),
       retentionMs: config.LOG_RETENTION_DAYS * 86_400_000,
       audit: audit.trail,
+      // R6.1: activity records are written in the same transaction as the change they describe.
+      derive: activityDerivation(model),
     });
     cleanups.push(() => sync.close());
-    // Derived data of live changes (issue 4 items 3–5): rescoping, propagation, re-projection, activity.
-    const activity = new ActivityCommitter({ model, commit: (request) => sync.commit(request), logger });
-    cleanups.push(async () => {
-      await follower.close();
-      await activity.close();
-    });
+    // Derived data of live changes (issue 4 items 3–5): rescoping, propagation, re-projection, the feed.
+    cleanups.push(() => follower.close());
     const appliedListeners = new Set<AppliedListener>();
-    follower.start(derivedEffects({ model, realtime, sync, activity, listeners: appliedListeners, nowMs: Date.now }));
+    follower.start(derivedEffects({ model, realtime, sync, listeners: appliedListeners, nowMs: Date.now }));
     const notifications = await wireNotifications({
       config,
       app,
@@ -239,7 +235,6 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
       notifications,
       journeys,
       follower,
-      activity,
       audit,
       analytics,
       onApplied(listener) {

@@ -1,120 +1,66 @@
+import type { Fields } from '@wedsync/merge';
 import { LIVE_EVENTS, type LiveActivityPayload } from '@wedsync/protocol';
-import type { Actor, CommitResult, RealtimeServer, RecordSync } from '@wedsync/server';
+import type { DeriveRecords, DerivingVersion, RealtimeServer } from '@wedsync/server';
 import {
-  type ActivityEvent,
   type AppliedChange,
   type Audience,
   activityFromRecord,
   activityOps,
   activityScope,
+  type IndexedRecord,
+  namedFields,
   type WeddingModel,
 } from '@wedsync/wedding';
-import type { Logger } from 'pino';
 import { audienceTopic } from './derived-propagation.ts';
 
-/** The server's own offline queue for activity records: storage keys it `system:activity`. */
-export const ACTIVITY_CLIENT_ID = 'activity';
-export const ACTIVITY_ACTOR: Actor = { userId: 'system', name: 'WedSync' };
-/** Room for this many activity events per described change in the mid space. */
-const EVENTS_PER_CHANGE = 16;
+/** Author of activity records in history and the log (the event's actor is in its fields). */
+export const ACTIVITY_AUTHOR = 'system';
 
 /**
- * The mutation id of the `n`-th activity event of the change with `seq`. Storage applies a mutation
- * at most once per (client id, mid) and counts every mid up to the highest it processed as done; every
- * node follows the log in `seq` order and commits events in this order, so when several nodes commit
- * the same event, the first applies it and the others get `duplicate` (R6.1 exactly once).
+ * R6.1: the `activity` records a committed version describes, for `RecordSyncOptions.derive`, so each
+ * is written in the same transaction as the change it describes (never lost between the two, never
+ * written twice: the change itself is applied once). The description reads this node's Directory for
+ * names and titles (e.g. a form's title); the version's own before/after come from the transaction.
  */
-export function activityMid(seq: number, n: number): number {
-  return seq * EVENTS_PER_CHANGE + n;
+export function activityDerivation(model: WeddingModel): DeriveRecords {
+  return (version) => {
+    const applied: AppliedChange = {
+      change: {
+        scope: version.scope,
+        seq: 0,
+        c: version.c,
+        id: version.id,
+        v: version.v,
+        ops: version.ops,
+        ...(version.del ? { del: true as const } : {}),
+        by: version.by,
+        at: new Date(version.atMs).toISOString(),
+      },
+      before: version.before === undefined ? undefined : indexed(version, version.before, version.v - 1, false),
+      after: indexed(version, version.after, version.v, version.del),
+    };
+    return model.describe(applied).map((event) => ({
+      scope: activityScope(event),
+      c: 'activity',
+      id: event.id,
+      ops: activityOps(event),
+      by: ACTIVITY_AUTHOR,
+    }));
+  };
 }
 
-interface Pending {
-  event: ActivityEvent;
-  mid: number;
-}
-
-/**
- * Writes the activity events (R6.1) each committed change describes as `activity` records, in the
- * scope of the event, one committed change after another. A storage failure keeps the event at the
- * head of the queue and retries after `retryMs` (default 1 000): an event is never skipped, since a
- * later mid would mark it done.
- */
-export class ActivityCommitter {
-  /** Events this node wrote (`applied`) or found written by another node or an earlier try (`duplicate`). */
-  readonly stats = { applied: 0, duplicate: 0, refused: 0 };
-  private readonly queue: Pending[] = [];
-  private running: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-
-  constructor(
-    private readonly deps: {
-      model: WeddingModel;
-      commit: RecordSync['commit'];
-      logger: Logger;
-      retryMs?: number;
-    },
-  ) {}
-
-  /** Queues the events of these applied changes (in `seq` order) and starts writing them. */
-  enqueue(applied: readonly AppliedChange[]): void {
-    for (const change of applied) {
-      const events = this.deps.model.describe(change);
-      events.forEach((event, n) => {
-        if (n < EVENTS_PER_CHANGE) this.queue.push({ event, mid: activityMid(change.change.seq, n) });
-        else this.deps.logger.error({ seq: change.change.seq }, 'too many activity events for one change');
-      });
-    }
-    this.kick();
-  }
-
-  /** Resolves when the queue is empty or waiting for a retry. */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retryTimer);
-    await this.settled();
-  }
-
-  private kick(): void {
-    if (this.closed || this.running || this.retryTimer || this.queue.length === 0) return;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async drain(): Promise<void> {
-    for (let next = this.queue[0]; next && !this.closed; next = this.queue[0]) {
-      let result: CommitResult;
-      try {
-        result = await this.deps.commit({
-          clientId: ACTIVITY_CLIENT_ID,
-          actor: ACTIVITY_ACTOR,
-          scope: activityScope(next.event),
-          mutations: [{ mid: next.mid, c: 'activity', id: next.event.id, base: 0, ops: activityOps(next.event) }],
-        });
-      } catch (error) {
-        this.deps.logger.warn({ err: error, activity: next.event.id }, 'activity commit failed; retrying');
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.kick();
-        }, this.deps.retryMs ?? 1_000);
-        this.retryTimer.unref();
-        return;
-      }
-      const outcome = result.results[0];
-      if (outcome?.status === 'applied') this.stats.applied++;
-      else if (outcome?.status === 'duplicate') this.stats.duplicate++;
-      else {
-        this.stats.refused++;
-        this.deps.logger.error({ activity: next.event.id, outcome }, 'activity record refused');
-      }
-      this.queue.shift();
-    }
-  }
+function indexed(version: DerivingVersion, fields: Fields, v: number, deleted: boolean): IndexedRecord {
+  return {
+    c: version.c,
+    id: version.id,
+    scope: version.scope,
+    v,
+    seq: 0,
+    fields: namedFields(version.c, fields),
+    deleted,
+    updatedBy: version.by,
+    updatedAtMs: version.atMs,
+  };
 }
 
 /**

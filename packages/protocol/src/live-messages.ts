@@ -54,7 +54,7 @@ export type LivePropagationPayload =
 
 /** `activity_added`: one feed item, its text already rendered for this audience. */
 export interface LiveActivityPayload {
-  /** The `activity` record id (`act-{seq}-{n}`). */
+  /** The `activity` record id (`act:{c}:{v}:{n}:{id}` of the version it describes). */
   id: string;
   verb: string;
   text: string;

@@ -1,6 +1,7 @@
 import { isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
 import type { Mutation, MutationResult } from '@wedsync/protocol';
 import type { CommitRequest, CommitResult } from '@wedsync/server';
+import { type Cause, stageDerived } from './derived-versions.ts';
 import { readGroup } from './group-reads.ts';
 import { blockingLockAmong, lockRefusal } from './lock-store.ts';
 import { type WorkingRecord, WorkingRecords } from './record-versions.ts';
@@ -37,8 +38,11 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
  * Database errors abort the whole transaction (nothing is acknowledged; the caller may retry the
  * requests one by one, see `CommitQueue`).
  *
+ * Records a request's `derive` hook implies are staged after all decided versions and written with
+ * them (same transaction; their changes are the request's, after its own).
  * Round trips: BEGIN, record locks, one read (client rows, records, their locks and history,
- * `readGroup`), the append (one statement, `writeVersions`), COMMIT.
+ * `readGroup`), one read of derived records' ids (only when some were derived), the append (one
+ * statement, `writeVersions`), COMMIT.
  */
 export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]): Promise<CommitResult[]> {
   if (requests.every((request) => request.mutations.length === 0)) {
@@ -60,6 +64,7 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
     records.adoptHistory(all, reads.history);
     const context: GroupContext = { tx, records, locks, staged: [] };
     const owners: number[] = [];
+    const causes: (Cause & { owner: number })[] = [];
     const pending: (MutationResult | (() => MutationResult))[][] = [];
     for (const [index, request] of requests.entries()) {
       const results: (MutationResult | (() => MutationResult))[] = [];
@@ -76,6 +81,10 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
           results.push(outcome);
         } else if ('version' in outcome) {
           const { version, conflicts } = outcome;
+          if (request.derive) {
+            const before = outcome.record.scope === undefined ? undefined : outcome.record.fields;
+            causes.push({ version, before, derive: request.derive, schemas: request.schemas, owner: index });
+          }
           records.stage(outcome.record, version);
           context.staged.push(version);
           owners.push(index);
@@ -91,6 +100,10 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
         }
       }
       if (request.mutations.length > 0) lastMids.set(request.clientId, lastMid);
+    }
+    for (const derived of await stageDerived(records, causes)) {
+      context.staged.push(derived.version);
+      owners.push(causes[derived.cause]!.owner);
     }
     const marks = [...lastMids].map(([clientId, lastMid]) => ({ clientId, lastMid }));
     const changes = await writeVersions(tx, context.staged, marks);

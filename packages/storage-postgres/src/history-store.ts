@@ -1,18 +1,19 @@
 import { applyOps, diffFields, isMergeError } from '@wedsync/merge';
 import type { HistoryEntry } from '@wedsync/protocol';
 import type { RollbackRequest, StoredChange } from '@wedsync/server';
+import { stageDerived } from './derived-versions.ts';
 import { findBlockingLock, lockRefusal } from './lock-store.ts';
 import { WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';
 import { type HistoryRow, toHistoryEntry } from './stored-rows.ts';
-import { writeVersions } from './version-writer.ts';
+import { type StagedVersion, writeVersions } from './version-writer.ts';
 import { lockRecords } from './write-lock.ts';
 
 const DEFAULT_HISTORY_LIMIT = 50;
 const MAX_HISTORY_LIMIT = 500;
 
 export type RollbackOutcome =
-  | { change: StoredChange }
+  | { change: StoredChange; derived: StoredChange[] }
   | { error: { code: string; message: string; details?: Record<string, unknown> } };
 
 /** Version history of a record, newest first (R4.2): `limit` (default 50, max 500) versions older than `before`. */
@@ -80,21 +81,25 @@ export function rollbackRecord(sql: SqlClient, request: RollbackRequest): Promis
         return fail(refusal.code, refusal.message, refusal.details);
       }
     }
-    const [change] = await writeVersions(tx, [
-      {
-        scope: record.scope,
-        c: request.c,
-        id: request.id,
-        v: record.v + 1,
-        ops,
-        fields,
-        del: target.del,
-        by: request.actor.userId,
-        atMs: request.nowMs,
-        ...(request.clientId !== undefined ? { cid: request.clientId } : {}),
-        rollbackOf: request.toVersion,
-      },
-    ]);
-    return { change: change! };
+    const version: StagedVersion = {
+      scope: record.scope,
+      c: request.c,
+      id: request.id,
+      v: record.v + 1,
+      ops,
+      fields,
+      del: target.del,
+      by: request.actor.userId,
+      atMs: request.nowMs,
+      ...(request.clientId !== undefined ? { cid: request.clientId } : {}),
+      rollbackOf: request.toVersion,
+    };
+    const before = record.fields;
+    records.stage(record, version);
+    const derived = request.derive
+      ? await stageDerived(records, [{ version, before, derive: request.derive, schemas: request.schemas }])
+      : [];
+    const [change, ...derivedChanges] = await writeVersions(tx, [version, ...derived.map((entry) => entry.version)]);
+    return { change: change!, derived: derivedChanges };
   });
 }

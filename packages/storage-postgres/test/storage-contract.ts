@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { SqlStorage } from '../src/index.ts';
+import { describeDerived } from './contract-derived.ts';
 import { resetStorage } from './contract-fixture.ts';
 import { describeGroupCommit } from './contract-group-commit.ts';
 import { describeLocksAndHistory } from './contract-locks-history.ts';
@@ -41,6 +42,7 @@ export function runStorageContract(
     describeMutations(get);
     describeLocksAndHistory(get);
     describeGroupCommit(get);
+    describeDerived(get);
     describeLog(get, { concurrentCommits: options.concurrentCommits ?? 120, committers: options.committers ?? 8 });
   });
 }

@@ -71,13 +71,12 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: WeddingApiConte
         id,
       });
       if (denial) throw new ApiError(denial.code, denial.message);
-      const outcome = await ctx.storage.rollback({
+      const outcome = await ctx.sync.rollback({
         scope: stored.scope,
         c,
         id,
         toVersion: body.data.to,
         actor: apiActor(model, user, audience),
-        schemas: ctx.sync.schemas,
         nowMs: ctx.nowMs(),
       });
       if ('error' in outcome) {
@@ -86,8 +85,6 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: WeddingApiConte
           outcome.error.message,
         );
       }
-      // Every node (this one included) reads the new version from the log and delivers it (DESIGN §1).
-      ctx.sync.notifyCommitted(outcome.change.seq);
       return { v: outcome.change.v, seq: outcome.change.seq };
     });
   });

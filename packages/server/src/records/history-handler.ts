@@ -7,7 +7,7 @@ import {
   rollbackRequestSchema,
 } from '@wedsync/protocol';
 import { isLockRefusal, projectLockRefusal } from '../locks/lock-projection.ts';
-import type { Storage, StoredChange, StoredRecord } from '../storage/storage.ts';
+import type { DeriveRecords, Storage, StoredChange, StoredRecord } from '../storage/storage.ts';
 import { describeIssues } from './mutate-handler.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
 import type { SyncEventContext } from './record-sync-host.ts';
@@ -21,6 +21,8 @@ export interface HistoryDeps {
   scopesOf: (topic: string) => Promise<readonly string[]>;
   committed: (changes: readonly StoredChange[]) => void;
   onError: (error: unknown, context: string) => void;
+  /** Records a rollback implies, written with it (`RecordSyncOptions.derive`). */
+  derive?: DeriveRecords;
 }
 
 /** The record, if it exists in one of the channel's scopes (a record elsewhere does not exist for it). */
@@ -120,6 +122,7 @@ export async function handleRollback(deps: HistoryDeps, ctx: SyncEventContext): 
       actor: await deps.hooks.actorForWrite({ session: ctx.session, topic: ctx.topic, scope: record.scope }),
       schemas: deps.schemas,
       nowMs: deps.nowMs(),
+      ...(deps.derive ? { derive: deps.derive } : {}),
     });
     if ('error' in outcome) {
       const code = isErrorCode(outcome.error.code) ? outcome.error.code : 'SERVER_ERROR';
@@ -137,7 +140,7 @@ export async function handleRollback(deps: HistoryDeps, ctx: SyncEventContext): 
       return ctx.reply('error', errorResponse(code, message, details));
     }
     ctx.reply('ok', { v: outcome.change.v, seq: outcome.change.seq });
-    deps.committed([outcome.change]);
+    deps.committed([outcome.change, ...outcome.derived]);
   } catch (error) {
     deps.onError(error, 'rollback');
     ctx.reply('error', errorResponse('STORAGE_UNAVAILABLE'));

@@ -10,7 +10,7 @@ import {
   mutationSchema,
 } from '@wedsync/protocol';
 import { projectMutationResult } from '../locks/lock-projection.ts';
-import type { Actor, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
+import type { Actor, CommitResult, DeriveRecords, Storage, StoredChange } from '../storage/storage.ts';
 import { storageClientId } from './client-identity.ts';
 import { inflateMutations } from './mutation-decompression.ts';
 import type { ResolvedHooks } from './record-sync-hooks.ts';
@@ -24,6 +24,8 @@ export interface MutateDeps {
   /** Called after every commit with the changes it wrote (delivery and bus hint). */
   committed: (changes: readonly StoredChange[]) => void;
   onError: (error: unknown, context: string) => void;
+  /** Records the applied mutations imply, written with them (`RecordSyncOptions.derive`). */
+  derive?: DeriveRecords;
 }
 
 /** Checks the batch envelope; each mutation is validated on its own so one bad mutation leaves the rest. */
@@ -113,6 +115,7 @@ export async function handleMutate(deps: MutateDeps, ctx: SyncEventContext): Pro
         mutations: accepted.map((entry) => entry.mutation),
         schemas: deps.schemas,
         nowMs: deps.nowMs(),
+        ...(deps.derive ? { derive: deps.derive } : {}),
       });
     } catch (error) {
       deps.onError(error, 'sync_mutate commit');

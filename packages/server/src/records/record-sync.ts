@@ -11,7 +11,14 @@ import type { AuditSink } from '../audit/audit-sink.ts';
 import { RecordAudit } from '../audit/record-audit.ts';
 import { LockNotices } from '../locks/lock-notices.ts';
 import { RecordLocks } from '../locks/record-locks.ts';
-import type { CommitRequest, CommitResult, Storage, StoredChange } from '../storage/storage.ts';
+import type {
+  CommitRequest,
+  CommitResult,
+  DeriveRecords,
+  RollbackRequest,
+  Storage,
+  StoredChange,
+} from '../storage/storage.ts';
 import { deliverChanges } from './change-delivery.ts';
 import { ChangePump } from './change-pump.ts';
 import { readSnapshot, resumeSubscription } from './channel-resume.ts';
@@ -64,6 +71,12 @@ export interface RecordSyncOptions {
    * rollback go to this sink (e.g. the `AuditTrail` given to `createRealtimeServer`). Default: none.
    */
   audit?: AuditSink;
+  /**
+   * Records every committed version implies (e.g. the application's activity feed), written in the
+   * same transaction as the version, for client mutations, server commits and rollbacks alike. A hook
+   * that throws is reported to `onError` and the change is committed without derived records.
+   */
+  derive?: DeriveRecords;
 }
 
 /** A server-side write (journeys, imports, admin tools), delivered like a client's. */
@@ -76,6 +89,13 @@ export interface RecordSync {
   /** Every change up to this `seq` has been delivered to this node's channels. */
   readonly deliveredSeq: number;
   commit(request: ServerCommitRequest): Promise<CommitResult>;
+  /**
+   * A server-side rollback (R4.2, e.g. the HTTP API; rights are the caller's to check): writes the
+   * version with what it implies (`derive`) and delivers it like a channel's rollback.
+   */
+  rollback(
+    request: Omit<RollbackRequest, 'schemas' | 'nowMs' | 'derive'> & { nowMs?: number },
+  ): ReturnType<Storage['rollback']>;
   /** Announces changes committed outside `commit` (e.g. straight through `storage`) to every node. */
   notifyCommitted(headSeq: number): void;
   /** Reads the log now, as the safety poll does; resolves when this node has caught up. */
@@ -198,8 +218,9 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
   }, options.pollIntervalMs ?? 10_000);
   pollTimer.unref();
 
-  const historyDeps = { storage, schemas, hooks, nowMs, scopesOf, committed, onError };
-  const mutateDeps = { storage, schemas, hooks, nowMs, committed, onError };
+  const derive = guardedDerive(options.derive, onError);
+  const historyDeps = { storage, schemas, hooks, nowMs, scopesOf, committed, onError, ...derive };
+  const mutateDeps = { storage, schemas, hooks, nowMs, committed, onError, ...derive };
   let closed = false;
   const guard = (handler: (ctx: SyncEventContext) => Promise<void>) => async (ctx: SyncEventContext) => {
     if (closed) return ctx.reply('error', errorResponse('SERVER_SHUTTING_DOWN'));
@@ -306,10 +327,16 @@ export async function attachRecordSync(host: RecordSyncHost, options: RecordSync
         clientId: storageClientId(request.actor.userId, request.clientId),
         schemas,
         nowMs: request.nowMs ?? nowMs(),
+        ...derive,
       });
       committed(result.changes);
       audit.serverCommit(request, result.results);
       return result;
+    },
+    async rollback(request) {
+      const outcome = await storage.rollback({ ...request, schemas, nowMs: request.nowMs ?? nowMs(), ...derive });
+      if ('change' in outcome) committed([outcome.change, ...outcome.derived]);
+      return outcome;
     },
     notifyCommitted(headSeq) {
       pump.noteHead(headSeq);
@@ -364,4 +391,22 @@ function failSubscription(index: SubscriptionIndex, subscription: Subscription):
     channel: subscription.topic,
   };
   subscription.push?.(EVENTS.system, notice);
+}
+
+/** `derive` that reports a throwing hook and derives nothing, so a bug in it never blocks writes. */
+function guardedDerive(
+  derive: DeriveRecords | undefined,
+  onError: (error: unknown, context: string) => void,
+): { derive?: DeriveRecords } {
+  if (!derive) return {};
+  return {
+    derive: (version) => {
+      try {
+        return derive(version);
+      } catch (error) {
+        onError(error, `derive records of ${version.c}/${version.id} v${version.v}`);
+        return [];
+      }
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { SchemaIndex } from '@wedsync/merge';
+import type { Fields, SchemaIndex } from '@wedsync/merge';
 import type {
   Change,
   Conflict,
@@ -49,6 +49,43 @@ export interface Actor {
   sessionId?: string;
 }
 
+/** A version being committed, as a `DeriveRecords` hook sees it (fields keyed by field id). */
+export interface DerivingVersion {
+  scope: string;
+  c: string;
+  id: string;
+  v: number;
+  ops: FieldOp[];
+  del: boolean;
+  /** The record's fields before this version; undefined when this version creates the record. */
+  before: Fields | undefined;
+  /** The fields after it (for a delete: the fields it had, so a hook can say what was deleted). */
+  after: Fields;
+  by: string;
+  atMs: number;
+}
+
+/** A record a committed version implies (e.g. an activity feed item), created with it. */
+export interface DerivedRecord {
+  scope: string;
+  c: string;
+  /** Deterministic per cause version (e.g. built from its c, id and v): a derived record whose id exists is skipped. */
+  id: string;
+  /** The ops that create it (all fields it has). */
+  ops: FieldOp[];
+  /** Its author in history and the log; default the cause's author. */
+  by?: string;
+}
+
+/**
+ * Records implied by committed versions, written in the SAME transaction as their cause (DESIGN §3:
+ * derived data such as the activity feed cannot be lost between a change and its description). Called
+ * once per version about to be written, while the write holds its locks: it must be synchronous,
+ * pure and fast. A derived record of an unknown collection or with invalid ops is left out; a hook
+ * that throws fails the whole request (wrap it, as `attachRecordSync` does, to report and go on).
+ */
+export type DeriveRecords = (version: DerivingVersion) => readonly DerivedRecord[];
+
 export interface CommitRequest {
   /** The offline queue that made these mutations (one per device/tab storage). */
   clientId: string;
@@ -63,12 +100,14 @@ export interface CommitRequest {
   schemas: SchemaIndex;
   /** Injected clock for tests; epoch ms. */
   nowMs: number;
+  /** Records the applied versions imply, written in the same transaction; see `DeriveRecords`. */
+  derive?: DeriveRecords;
 }
 
 export interface CommitResult {
   /** One result per mutation, in request order. */
   results: MutationResult[];
-  /** The changes committed by this request, in `seq` order (for fan-out). */
+  /** The changes committed by this request, derived records' included, in `seq` order (for fan-out). */
   changes: StoredChange[];
 }
 
@@ -119,6 +158,8 @@ export interface RollbackRequest {
   clientId?: string;
   schemas: SchemaIndex;
   nowMs: number;
+  /** Records the rollback's version implies, written in the same transaction; see `DeriveRecords`. */
+  derive?: DeriveRecords;
 }
 
 export interface Storage {
@@ -161,7 +202,8 @@ export interface Storage {
   rollback(
     request: RollbackRequest,
   ): Promise<
-    { change: StoredChange } | { error: { code: string; message: string; details?: Record<string, unknown> } }
+    | { change: StoredChange; derived: StoredChange[] }
+    | { error: { code: string; message: string; details?: Record<string, unknown> } }
   >;
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@ export type ActivityVerb = (typeof ACTIVITY_VERBS)[number];
 
 /**
  * One activity event (R6.1), structured. Its text is rendered per audience by `activityText`.
- * `id` is derived from the change it describes (`act-{seq}-{n}`), so deriving it twice gives the same record.
+ * `id` is derived from the record version it describes (`act:{c}:{v}:{n}:{id}`), so deriving it twice gives the same record.
  */
 export interface ActivityEvent {
   id: string;

@@ -8,8 +8,17 @@ const CORE_FIELD_BY_ID = new Map(CORE_FIELDS.map((field) => [fieldIdOf('weddings
 const TIMELINE_FIELD_ID = fieldIdOf('weddings', 'timeline');
 
 /**
+ * The id of the `n`-th activity event of a change: from the record version it describes (each is
+ * committed once), so the event can be derived inside the change's own transaction, before its seq
+ * is known, and deriving it again gives the same id.
+ */
+export function activityId(change: Pick<AppliedChange['change'], 'c' | 'id' | 'v'>, n: number): string {
+  return `act:${change.c}:${change.v}:${n}:${change.id}`;
+}
+
+/**
  * The activity events (R6.1) one committed change describes, structured; empty when it is not
- * feed-worthy (e.g. a single form answer, a chat line). Call after the Directory applied it.
+ * feed-worthy (e.g. a single form answer, a chat line). The Directory gives names and titles of other records.
  */
 export function describeChange(directory: Directory, applied: AppliedChange): ActivityEvent[] {
   const { change, before, after } = applied;
@@ -21,7 +30,7 @@ export function describeChange(directory: Directory, applied: AppliedChange): Ac
     const weddingId = str(now('weddingId')) ?? (change.c === 'weddings' ? change.id : undefined);
     const supplierId = str(now('supplierId'));
     const event: ActivityEvent = {
-      id: `act-${change.seq}-${events.length}`,
+      id: activityId(change, events.length),
       actor: change.by,
       verb,
       subjectCollection: change.c,
