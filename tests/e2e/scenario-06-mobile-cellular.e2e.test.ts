@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, PHONE, screenshot } from './harness/browser.ts';
+import { recordFieldsOnServer } from './harness/server-api.ts';
 
 let server: AppServerProcess;
 let browser: Browser;
@@ -29,10 +30,14 @@ interface Phone {
   cdp: CDPSession;
 }
 
-/** A 390×844 phone on the cellular link from its first request, logged in through the login screen. */
-async function phoneLogIn(name: string): Promise<Phone> {
+/**
+ * A 390×844 phone on the cellular link from its first request, logged in through the login screen.
+ * `onPage` runs before the first navigation (e.g. to see the page's first WebSocket).
+ */
+async function phoneLogIn(name: string, onPage?: (page: Page) => void): Promise<Phone> {
   const context = await browser.newContext({ ...PHONE, baseURL: server.url });
   const page = await context.newPage();
+  onPage?.(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', CELLULAR);
@@ -58,6 +63,58 @@ async function setHidden(page: Page, hidden: boolean) {
     });
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
+}
+
+/** One text frame of the page's WebSocket, as the Phoenix protocol names its parts. */
+interface WireFrame {
+  direction: 'sent' | 'received';
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: Record<string, unknown>;
+  /** The frame as it travelled. */
+  text: string;
+}
+
+/**
+ * Every text frame the page's WebSockets send and receive from now on, in order, parsed whether the
+ * client speaks `vsn` 2.0.0 (arrays) or 1.0.0 (objects). Call before the page opens its socket.
+ */
+function recordFrames(page: Page): WireFrame[] {
+  const frames: WireFrame[] = [];
+  page.on('websocket', (socket) => {
+    const add =
+      (direction: WireFrame['direction']) =>
+      ({ payload }: { payload: string | Buffer }) => {
+        if (typeof payload !== 'string') return;
+        const parsed = JSON.parse(payload) as unknown;
+        const [ref, topic, event, body] = Array.isArray(parsed)
+          ? [parsed[1], parsed[2], parsed[3], parsed[4]]
+          : [
+              (parsed as { ref?: unknown }).ref,
+              (parsed as { topic?: unknown }).topic,
+              (parsed as { event?: unknown }).event,
+              (parsed as { payload?: unknown }).payload,
+            ];
+        frames.push({
+          direction,
+          ref: typeof ref === 'string' ? ref : null,
+          topic: String(topic),
+          event: String(event),
+          payload: (body ?? {}) as Record<string, unknown>,
+          text: payload,
+        });
+      };
+    socket.on('framesent', add('sent'));
+    socket.on('framereceived', add('received'));
+  });
+  return frames;
+}
+
+/** The `config.sync` a join frame asked for (`{ since }` = catch up from that seq), or undefined. */
+function joinSync(frame: WireFrame): { since?: unknown; snapshot?: unknown } | undefined {
+  const config = frame.payload.config as { sync?: { since?: unknown; snapshot?: unknown } } | undefined;
+  return config?.sync;
 }
 
 /** A finger pulling the page down from the top by `distancePx` (touch events through CDP). */
@@ -140,5 +197,105 @@ describe('acceptance scenario 6: mobile viewport on a cellular network', () => {
     await topBar(sarah.page).getByRole('status', { name: 'Connection: connected' }).waitFor();
 
     for (const person of [emma, sarah, james]) await person.context.close();
+  });
+
+  test("R13.1 scenario 6: a change made by someone else while the phone tab is hidden is not delivered to its paused channel, and appears from that channel's seq once the tab is visible again", async () => {
+    let frames: WireFrame[] = [];
+    const emma = await phoneLogIn('Emma Wilson', (page) => {
+      frames = recordFrames(page);
+    });
+    const james = await logInAs(browser, server.url, 'James Carter');
+    await topBar(emma.page).getByRole('status', { name: 'Connection: connected' }).waitFor({ timeout: 30_000 });
+    const emmaVenue = emma.page.getByLabel('Venue');
+    const jamesVenue = james.page.getByLabel('Venue');
+    await expect.poll(() => emmaVenue.inputValue(), { timeout: 20_000 }).not.toBe('');
+    await expect.poll(() => jamesVenue.inputValue(), { timeout: 20_000 }).toBe(await emmaVenue.inputValue());
+    const venueBefore = await emmaVenue.inputValue();
+    const weddingJoin = frames.find(
+      (f) => f.direction === 'sent' && f.event === 'phx_join' && /^wedding:/.test(f.topic),
+    );
+    expect(weddingJoin, 'the couple app joins its wedding channel').toBeDefined();
+    const weddingTopic = weddingJoin?.topic ?? '';
+    const weddingId = weddingTopic.slice('wedding:'.length);
+
+    // Emma hides her presence ("Show others when I am here" off): the wedding channel is then no longer
+    // one she is visibly present on, so it is a non-critical channel that pauses while the tab is hidden
+    // (her primary couple channel stays, but it is not bound to the record store).
+    await emma.page.getByRole('button', { name: 'Sync settings' }).click();
+    await emma.page.getByRole('checkbox', { name: 'Show others when I am here' }).uncheck();
+    await expect
+      .poll(() =>
+        frames.some(
+          (f) =>
+            f.direction === 'sent' &&
+            f.topic === weddingTopic &&
+            f.event === 'presence' &&
+            f.payload.event === 'untrack',
+        ),
+      )
+      .toBe(true);
+    await emma.page.getByRole('button', { name: 'Close sync settings' }).click();
+
+    // Hidden: the wedding channel is left, and the server confirms the leave before anyone writes.
+    await setHidden(emma.page, true);
+    await expect
+      .poll(() => frames.find((f) => f.direction === 'sent' && f.topic === weddingTopic && f.event === 'phx_leave'), {
+        timeout: 15_000,
+      })
+      .toBeDefined();
+    const leave = frames.find((f) => f.direction === 'sent' && f.topic === weddingTopic && f.event === 'phx_leave');
+    await expect
+      .poll(
+        () =>
+          frames.some(
+            (f) =>
+              f.direction === 'received' && f.topic === weddingTopic && f.event === 'phx_reply' && f.ref === leave?.ref,
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const leftAt = frames.length;
+
+    // James changes the venue on his desk while Emma's tab is in the background; the server holds it.
+    const venueAfter = 'The Glasshouse, London (changed while the phone was hidden)';
+    expect(venueBefore).not.toBe(venueAfter);
+    await jamesVenue.fill(venueAfter);
+    await jamesVenue.blur();
+    await expect
+      .poll(
+        async () => (await recordFieldsOnServer(server.url, james.page, weddingTopic, 'weddings', weddingId)).venue,
+        { timeout: 20_000 },
+      )
+      .toBe(venueAfter);
+
+    // The phone's socket is live and has heard of the change (the couple channel, still joined, announces
+    // it) — yet nothing arrived on the paused wedding channel and the hidden page shows the old venue.
+    await expect
+      .poll(() => frames.slice(leftAt).some((f) => f.direction === 'received' && f.text.includes(venueAfter)), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    expect(frames.slice(leftAt).filter((f) => f.direction === 'received' && f.topic === weddingTopic)).toEqual([]);
+    expect(await emmaVenue.inputValue()).toBe(venueBefore);
+
+    // Visible again: the wedding channel rejoins from its seq and the missed change appears.
+    await setHidden(emma.page, false);
+    await expect.poll(() => emmaVenue.inputValue(), { timeout: 20_000 }).toBe(venueAfter);
+    const rejoinAt = frames.findIndex(
+      (f, index) => index >= leftAt && f.direction === 'sent' && f.topic === weddingTopic && f.event === 'phx_join',
+    );
+    const rejoin = frames[rejoinAt];
+    expect(rejoin, 'the wedding channel rejoined').toBeDefined();
+    const sync = rejoin ? joinSync(rejoin) : undefined;
+    expect(typeof sync?.since, 'the rejoin resumes from the seq the channel had reached').toBe('number');
+    expect(sync?.snapshot, 'a catch-up, not a full refresh').toBeUndefined();
+    expect(
+      frames
+        .slice(rejoinAt)
+        .some((f) => f.direction === 'received' && f.topic === weddingTopic && f.text.includes(venueAfter)),
+      'the missed change came on the wedding channel',
+    ).toBe(true);
+
+    for (const person of [emma, james]) await person.context.close();
   });
 });
