@@ -9,3 +9,4 @@ export { createPgSqlClient, type PgSqlClientOptions } from './pg-sql-client.ts';
 export { createPgliteSqlClient } from './pglite-sql-client.ts';
 export { inSavepoint, jsonParam, type SqlClient, type SqlRow } from './sql-client.ts';
 export { createSqlStorage, type SqlStorage, type SqlStorageOptions } from './sql-storage.ts';
+export type { WithinCommit, WrittenVersion } from './within-commit.ts';

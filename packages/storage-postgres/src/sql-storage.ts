@@ -1,7 +1,7 @@
-import type { Storage, StoredChange, StoredRecord } from '@wedsync/server';
+import type { CommitResult, Storage, StoredChange, StoredRecord } from '@wedsync/server';
 import { commitGroup } from './commit-group.ts';
 import { CommitQueue } from './commit-queue.ts';
-import { readHistory, rollbackRecord } from './history-store.ts';
+import { type RollbackOutcome, readHistory, rollbackRecord } from './history-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { type MigrationSet, runMigrations, STORAGE_MIGRATIONS } from './migrations.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -14,10 +14,17 @@ import {
   toStoredChange,
   toStoredRecord,
 } from './stored-rows.ts';
+import { type WithinCommit, WithinCommitHooks } from './within-commit.ts';
 
 /** Storage plus its SQL client, so the app can keep its own tables in the same database. */
 export interface SqlStorage extends Storage {
   readonly sql: SqlClient;
+  /**
+   * Runs `hook` inside every transaction that writes versions (commits and rollbacks), before it
+   * commits (see `WithinCommit`); returns the function that removes it. For the application's rows
+   * that must commit with their cause (e.g. notifications, issue 7).
+   */
+  addWithinCommit(hook: WithinCommit): () => void;
 }
 
 export interface SqlStorageOptions {
@@ -36,7 +43,12 @@ export interface SqlStorageOptions {
 /** The Storage seam (DESIGN §1, §5) over any `SqlClient`: PostgreSQL or PGlite, same SQL. */
 export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}): SqlStorage {
   const locks = createLockStore(sql);
-  const commits = new CommitQueue((requests) => commitGroup(sql, requests), {
+  const withinCommit = new WithinCommitHooks();
+  const commitSql = withinCommit.around<CommitResult[]>(sql, (results) => results.flatMap((result) => result.changes));
+  const rollbackSql = withinCommit.around<RollbackOutcome>(sql, (outcome) =>
+    'change' in outcome ? [outcome.change, ...outcome.derived] : [],
+  );
+  const commits = new CommitQueue((requests) => commitGroup(commitSql, requests), {
     concurrency: Math.max(1, Math.floor(options.commitConcurrency ?? 1)),
     maxGroupMutations: options.maxGroupMutations ?? 1_000,
   });
@@ -44,6 +56,7 @@ export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}
   return {
     sql,
     ...locks,
+    addWithinCommit: (hook) => withinCommit.add(hook),
 
     async migrate() {
       await runMigrations(sql, [STORAGE_MIGRATIONS, ...(options.migrations ?? [])]);
@@ -125,7 +138,7 @@ export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}
 
     history: (c, id, historyOptions) => readHistory(sql, c, id, historyOptions),
 
-    rollback: (request) => rollbackRecord(sql, request),
+    rollback: (request) => rollbackRecord(rollbackSql, request),
 
     async close() {
       if (closed) return;

@@ -6,6 +6,7 @@ import { describeGroupCommit } from './contract-group-commit.ts';
 import { describeLocksAndHistory } from './contract-locks-history.ts';
 import { describeLog } from './contract-log.ts';
 import { describeMutations } from './contract-mutations.ts';
+import { describeWithinCommit } from './contract-within-commit.ts';
 
 export interface StorageContractOptions {
   /** Commits run by the concurrency test; default 120. */
@@ -43,6 +44,7 @@ export function runStorageContract(
     describeLocksAndHistory(get);
     describeGroupCommit(get);
     describeDerived(get);
+    describeWithinCommit(get);
     describeLog(get, { concurrentCommits: options.concurrentCommits ?? 120, committers: options.committers ?? 8 });
   });
 }
