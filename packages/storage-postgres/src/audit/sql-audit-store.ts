@@ -179,24 +179,30 @@ export class SqlAuditStore implements AuditStore {
         `WITH writer AS (
            SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
              AS w(scope, by, cid, actor, tenant)
+         ), batch AS MATERIALIZED (
+           -- The batch's log range, read once (not once per writer).
+           SELECT seq, scope, c, id, v, by, at_ms, cid, mid FROM sync_log
+           WHERE seq > $1 AND seq <= $3 AND at_ms < $2
+         ), source AS (
+           SELECT b.seq, b.scope, b.c, b.id, b.v, b.at_ms, b.mid, w.actor, w.tenant,
+                  -- Only a version without a mutation id can be a rollback (history-store writes rollbacks
+                  -- without one): mutations skip the history lookup.
+                  CASE WHEN b.mid IS NULL THEN (
+                    SELECT h.rollback_of FROM sync_history h WHERE h.c = b.c AND h.id = b.id AND h.v = b.v
+                  ) END AS rollback_of
+           FROM batch b JOIN writer w ON w.scope = b.scope AND w.by = b.by AND w.cid IS NOT DISTINCT FROM b.cid
          ), copied AS (
            INSERT INTO audit_events (at_ms, kind, actor, tenant, scope, c, record_id, node, details, seq)
-           SELECT l.at_ms,
-                  CASE WHEN h.rollback_of IS NULL THEN 'mutation_applied' ELSE 'rollback' END,
-                  w.actor, w.tenant, l.scope, l.c, l.id, 'log',
-                  CASE WHEN h.rollback_of IS NOT NULL
-                    THEN jsonb_build_object('to', h.rollback_of, 'v', l.v, 'seq', l.seq, 'backfilled', true)
-                    WHEN l.mid IS NULL THEN jsonb_build_object('v', l.v, 'seq', l.seq, 'backfilled', true)
-                    ELSE jsonb_build_object('mid', l.mid, 'v', l.v, 'seq', l.seq, 'backfilled', true)
+           SELECT at_ms,
+                  CASE WHEN rollback_of IS NULL THEN 'mutation_applied' ELSE 'rollback' END,
+                  actor, tenant, scope, c, id, 'log',
+                  CASE WHEN rollback_of IS NOT NULL
+                    THEN jsonb_build_object('to', rollback_of, 'v', v, 'seq', seq, 'backfilled', true)
+                    WHEN mid IS NULL THEN jsonb_build_object('v', v, 'seq', seq, 'backfilled', true)
+                    ELSE jsonb_build_object('mid', mid, 'v', v, 'seq', seq, 'backfilled', true)
                   END,
-                  l.seq
-           FROM sync_log l
-           JOIN writer w ON w.scope = l.scope AND w.by = l.by AND w.cid IS NOT DISTINCT FROM l.cid
-           -- Only a version without a mutation id can be a rollback (history-store writes rollbacks without
-           -- one), so mutations skip the history lookup.
-           LEFT JOIN sync_history h ON l.mid IS NULL AND h.c = l.c AND h.id = l.id AND h.v = l.v
-           WHERE l.seq > $1 AND l.seq <= $3 AND l.at_ms < $2
-           ORDER BY l.seq
+                  seq
+           FROM source ORDER BY seq
            ON CONFLICT DO NOTHING
            RETURNING 1
          ), marked AS (
