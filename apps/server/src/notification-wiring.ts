@@ -24,9 +24,7 @@ import {
   bellRecordCommit,
   contactOf,
   dueMeetingReminders,
-  notificationsForChange,
-  notificationsInGap,
-  notificationsOfApplied,
+  notificationsOfVersion,
   type WeddingModel,
 } from '@wedsync/wedding';
 import type { FastifyInstance } from 'fastify';
@@ -68,11 +66,14 @@ export interface NotificationService {
   /** Writes the meeting reminders due now (the timer does this every `reminderScanIntervalMs`). */
   scanReminders(): Promise<void>;
   /**
-   * Routes, stores and delivers notifications produced outside the Directory's triggers and the
-   * reminder scan: written once per id, the contact filled from the Directory when absent.
+   * Routes, stores and delivers notifications produced outside the triggers and the reminder scan:
+   * written once per id, the contact filled from the Directory when absent.
    */
   notify(intents: readonly NotificationIntent[]): Promise<void>;
-  /** Resolves once every change applied so far has its notifications written (tests). */
+  /**
+   * Resolves once the reminders and `notify` calls queued so far are written (tests). Notifications of
+   * changes need no waiting: they are committed with their change.
+   */
   settled(): Promise<void>;
   /** Called after each job's final outcome on this node (sent, or failed for good); returns the unsubscribe. */
   onJobFinished(listener: (job: OutboxJob, result: SendResult) => void): () => void;
@@ -81,12 +82,21 @@ export interface NotificationService {
 
 /**
  * Notifications in the app (issue 7, R5, R3.2, R9.1): the outbox tables, the senders chosen by
- * configuration (SMTP / SMS API / Web Push, else recorded), a worker per node, the triggers fed by the
- * wedding Directory as it applies the log, meeting reminders, and the HTTP API.
+ * configuration (SMTP / SMS API / Web Push, else recorded), a worker per node, the triggers, meeting
+ * reminders, and the HTTP API.
  *
- * Notifications are written right after their cause (the engine commits a cause in a transaction of
- * its own), in one transaction with the durable trigger cursor; see `NotificationPump`. Changes
- * committed while no node wrote notifications (a crash) are replayed from the log at start.
+ * Triggers run INSIDE the transaction that commits their cause (issue 7 item 1): the storage's
+ * `withinCommit` hook gets every version a commit, group commit or rollback writes — client mutations,
+ * `RecordSync.commit`, journeys, rollbacks alike — decides its notifications against this node's
+ * Directory and writes them with their outbox jobs through `NotificationPump.writeIn` with the same
+ * `tx`. So a change and its notifications commit together or not at all: nothing to replay after a
+ * crash, no cursor, and the rows exist when the change's ack is sent. After COMMIT the hook wakes the
+ * worker here and, over the bus, on every node (a lost wake is covered by the worker's poll).
+ * Failure policy: deciding the notifications is pure code over the Directory — a bug there is reported
+ * and that version's notifications are skipped, so a trigger bug never blocks writes; writing them is
+ * SQL in the cause's transaction — a database error fails the cause with it (atomic; the commit queue
+ * retries a group's requests one by one, so only the culprit fails, and its client retries).
+ * Meeting reminders have no cause in the log: they are written by the pump in transactions of their own.
  */
 export async function wireNotifications(options: NotificationWiringOptions): Promise<NotificationService> {
   const { config, realtime, sync, storage, model, logger } = options;
@@ -113,58 +123,32 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
     },
   });
   const unsubscribeWake = await realtime.bus.subscribe(WAKE_SUBJECT, () => worker.wake());
+  const wakeWorkers = () => {
+    worker.wake();
+    realtime.bus.publish(WAKE_SUBJECT, '').catch((error) => onError(error, 'wake'));
+  };
   const pump = new NotificationPump({
     sql: storage.sql,
     render: { appUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
     nowMs,
     onError,
-    onEnqueued: () => {
-      worker.wake();
-      realtime.bus.publish(WAKE_SUBJECT, '').catch((error) => onError(error, 'wake'));
-    },
+    onEnqueued: wakeWorkers,
   });
 
-  // Triggers: every change this node's Directory applies, decided at once against the Directory as of
-  // that change (note mentions need the body from history, read when written), written in order after
-  // the startup gap. Changes at or below the cursor are skipped by the pump, so listening from before
-  // the cursor is read loses nothing and writes nothing twice. The pump runs a task again after a
-  // failure, so a flush takes its batches once and reads a note's history again on each run.
-  type PendingBatch = CauseBatch | (() => Promise<CauseBatch>);
-  let pending: PendingBatch[] = [];
-  let started = false;
-  const flushTask = () => {
-    let taken: PendingBatch[] | undefined;
-    return () => {
-      if (!taken) {
-        taken = pending;
-        pending = [];
+  const removeTriggers = storage.addWithinCommit(async (tx, written) => {
+    const batches: CauseBatch[] = [];
+    for (const version of written) {
+      const { change } = version;
+      try {
+        const intents = notificationsOfVersion(model.directory, version);
+        if (intents.length > 0) batches.push({ seq: change.seq, intents });
+      } catch (error) {
+        onError(error, `triggers of ${change.c}/${change.id} v${change.v} (seq ${change.seq}) failed; none written`);
       }
-      return Promise.all(taken.map((batch) => (typeof batch === 'function' ? batch() : batch)));
-    };
-  };
-  const stopApplied = model.directory.onApplied((applied) => {
-    const { change } = applied;
-    const batch: PendingBatch =
-      change.c === 'notes'
-        ? () =>
-            notificationsOfApplied(model.directory, applied, storage).then((intents) => ({ seq: change.seq, intents }))
-        : { seq: change.seq, intents: notificationsForChange(model.directory, applied) };
-    if (pending.push(batch) === 1 && started) void pump.enqueue(flushTask()).catch(() => undefined);
+    }
+    if (batches.length === 0) return undefined;
+    return (await pump.writeIn(tx, batches)) > 0 ? wakeWorkers : undefined;
   });
-  const head = await storage.headSeq();
-  const cursor = await pump.init(head);
-  if (cursor < head) {
-    void pump
-      .enqueue(async () =>
-        (await notificationsInGap(model.directory, storage, cursor, head)).map(({ seq, notifications }) => ({
-          seq,
-          intents: notifications,
-        })),
-      )
-      .catch(() => undefined);
-  }
-  started = true;
-  if (pending.length > 0) void pump.enqueue(flushTask()).catch(() => undefined);
 
   const leadMs = options.reminderLeadMs;
   const written = new Set<string>();
@@ -199,8 +183,6 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
       email: config.SMTP_URL ? 'smtp' : 'recorded',
       sms: config.SMS_API_URL ? 'sms-http' : 'recorded',
       push: 'web-push',
-      cursor,
-      head,
     },
     'notifications ready',
   );
@@ -223,8 +205,8 @@ export async function wireNotifications(options: NotificationWiringOptions): Pro
     },
     async close() {
       clearInterval(reminderTimer);
-      stopApplied();
-      // Writes what it can; a write still failing is left behind the cursor for the next start.
+      removeTriggers();
+      // Writes the reminders and notify() calls queued; a reminder still failing is written by the next scan.
       await pump.close();
       await unsubscribeWake().catch((error) => onError(error, 'close'));
       await worker.close();

@@ -183,7 +183,7 @@ describe('notifications in the app (R5.1–R5.4, R9.1)', () => {
     expect((await api('bob@lenslight.example', '/api/notifications')).body).toEqual({ notifications: [], unread: 0 });
   });
 
-  it('R5.2 R10.1 a mention typed into a note notifies the member once, from the body read in history', async () => {
+  it('R5.2 R10.1 a mention typed into a note notifies the member once, from the full body its commit writes', async () => {
     const sarah = await device('sarah@lenslight.example', 'wedding:w-emma-james');
     const bobBell = await device('bob@lenslight.example');
     const veraDone = new Promise<OutboxJob>((resolve) => {

@@ -5,7 +5,7 @@ import { PreferencesStore } from '../src/preferences/preferences-store.ts';
 import { NotificationPump, PumpClosedError } from '../src/pump/notification-pump.ts';
 import { intent, notificationDatabase } from './notification-fixture.ts';
 
-describe('notification pump: written once, after the cause, with its outbox jobs (R5.2, R5.4)', () => {
+describe("notification pump: written once, in the caller's transaction or its own, with its outbox jobs (R5.2, R5.4)", () => {
   let sql: SqlClient;
   let pump: NotificationPump;
   const outbox = () => new OutboxStore(sql);
@@ -18,18 +18,34 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     await sql.close();
   });
 
-  it('R5.4 a fresh cursor starts at the head: the history before it notifies no one', async () => {
-    expect(await pump.init(500)).toBe(500);
-    expect(await pump.init(900)).toBe(500);
-    expect(await pump.write([{ seq: 499, intents: [intent({ causeSeq: 499, id: 'old:499:u-sarah' })] }])).toBe(0);
-    expect(await outbox().jobsOfNotification('old:499:u-sarah')).toEqual([]);
+  it("R5.2 R5.4 writeIn writes in the caller's transaction: rolled back with its cause, committed with it, no wake before COMMIT", async () => {
+    let wakes = 0;
+    const inCause = new NotificationPump({
+      sql,
+      render: { appUrl: 'https://app.example' },
+      nowMs: () => nowMs,
+      onEnqueued: () => wakes++,
+    });
+    const lost = intent({ causeSeq: 499, id: 'form_submitted:499:u-sarah', importance: 'important' });
+    await expect(
+      sql.transaction(async (tx) => {
+        expect(await inCause.writeIn(tx, [{ seq: 499, intents: [lost] }])).toBe(2);
+        throw new Error('the cause failed');
+      }),
+    ).rejects.toThrow('the cause failed');
+    expect(await sql.query('SELECT id FROM notify_notifications WHERE id = $1', [lost.id])).toEqual([]);
+    expect(await outbox().jobsOfNotification(lost.id)).toEqual([]);
+    const kept = intent({ causeSeq: 500, id: 'form_submitted:500:u-sarah', importance: 'important' });
+    await sql.transaction((tx) => inCause.writeIn(tx, [{ seq: 500, intents: [kept] }]));
+    expect((await outbox().jobsOfNotification(kept.id)).map((job) => job.channel)).toEqual(['inapp', 'email']);
+    expect(wakes).toBe(0);
   });
 
-  it('R5.2 one notification per recipient; jobs per channel; the cursor moves in the same transaction', async () => {
+  it('R5.2 one notification per recipient; jobs per channel, in one transaction', async () => {
     const sarah = intent({ causeSeq: 501, id: 'form_submitted:501:u-sarah', importance: 'important' });
     const bob = intent({ causeSeq: 501, id: 'form_submitted:501:u-bob', userId: 'u-bob', importance: 'important' });
     expect(await pump.write([{ seq: 501, intents: [sarah, bob] }])).toBe(4);
-    expect(await pump.cursor()).toBe(501);
+    expect((await outbox().jobsOfNotification(bob.id)).map((job) => job.channel)).toEqual(['inapp', 'email']);
     const jobs = await outbox().jobsOfNotification(sarah.id);
     expect(jobs.map((job) => [job.channel, job.idempotencyKey, job.target])).toEqual([
       ['inapp', `${sarah.id}:inapp`, 'user:u-sarah'],
@@ -39,7 +55,7 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     expect(rows[0]!.plan).toContainEqual({ channel: 'push', decision: 'no_target', reason: 'no subscribed device' });
   });
 
-  it('R5.4 the same cause written again (replay, second node) adds nothing', async () => {
+  it('R5.4 the same cause written again (retry, second node or second hook) adds nothing', async () => {
     const again = intent({ causeSeq: 501, id: 'form_submitted:501:u-sarah' });
     expect(await pump.write([{ seq: 501, intents: [again] }])).toBe(0);
     expect(await pump.write([{ intents: [again] }])).toBe(0);
@@ -71,7 +87,7 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     expect(jobs.find((job) => job.channel === 'inapp')!.nextAttemptAtMs).toBe(nowMs);
   });
 
-  it('R5.4 tasks are written in the order queued; a failing task is retried before any later one, so the cursor never passes an unwritten cause', async () => {
+  it('R5.4 tasks are written in the order queued; a failing task is retried before any later one, never skipped', async () => {
     const order: number[] = [];
     const errors: string[] = [];
     const retrying = new NotificationPump({
@@ -98,7 +114,10 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     await Promise.all([first, flaky, third]);
     expect(order).toEqual([1, 2, 2, 2, 3]);
     expect(errors).toEqual(['Error: lookup failed', 'Error: lookup failed']);
-    expect(await retrying.cursor()).toBe(505);
+    expect((await outbox().jobsOfNotification('task_completed:503:u-bob')).map((job) => job.channel)).toEqual([
+      'inapp',
+      'email',
+    ]);
     expect((await outbox().jobsOfNotification('payment_received:504:u-bob')).map((job) => job.channel)).toEqual([
       'inapp',
       'email',
@@ -131,7 +150,6 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     ];
     expect(await Promise.all(writes)).toEqual([2, 2]);
     expect(errors).toEqual(['Error: Connection terminated unexpectedly', 'Error: Connection terminated unexpectedly']);
-    expect(await retrying.cursor()).toBe(507);
     for (const one of [lost, next]) {
       expect((await outbox().jobsOfNotification(one.id)).map((job) => job.channel)).toEqual(['inapp', 'email']);
     }
@@ -144,10 +162,15 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     );
     await closing.close();
     expect(await Promise.all(queued)).toEqual([2, 2]);
-    expect(await closing.cursor()).toBe(509);
+    for (const seq of [508, 509]) {
+      expect((await outbox().jobsOfNotification(`form_submitted:${seq}:u-bob`)).map((job) => job.channel)).toEqual([
+        'inapp',
+        'email',
+      ]);
+    }
   });
 
-  it('R5.4 closing stops the retries: after a last failed try nothing later is written, the cursor stays before the cause for the next start', async () => {
+  it('R5.4 closing stops the retries: after a last failed try nothing later is written', async () => {
     let closing: Promise<void> | undefined;
     const closed = new NotificationPump({
       sql,
@@ -167,7 +190,6 @@ describe('notification pump: written once, after the cause, with its outbox jobs
     await expect(stuck).rejects.toThrow('history unavailable');
     await expect(later).rejects.toThrow(PumpClosedError);
     await closing;
-    expect(await closed.cursor()).toBe(509);
     expect(await outbox().jobsOfNotification('form_submitted:600:u-bob')).toEqual([]);
   });
 });

@@ -28,7 +28,6 @@ describe('R5.4 several workers on several connections share one PostgreSQL outbo
   it('R5.4 concurrent claims of 8 claimers never hand one job to two of them', async () => {
     const sql = clients[0]!;
     const pump = new NotificationPump({ sql, render: { appUrl: 'https://app.example' } });
-    await pump.init(0);
     // Normal importance without devices: one in-app job each; they stay claimed (60 s lease) after this test.
     const intents = Array.from({ length: 60 }, (_, n) =>
       intent({ id: `claim:${n}:u-sarah`, causeSeq: undefined, importance: 'normal' }),

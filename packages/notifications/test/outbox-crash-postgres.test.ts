@@ -81,7 +81,6 @@ describe('R5.4 a worker process killed mid-batch and restarted: nothing sent twi
     });
     try {
       const pump = new NotificationPump({ sql, render: { appUrl: 'https://app.example' } });
-      await pump.init(0);
       const intents = Array.from({ length: TOTAL }, (_, n) =>
         intent({ id: `payment_received:${n + 1}:u-sarah`, causeSeq: n + 1, importance: 'important' }),
       );

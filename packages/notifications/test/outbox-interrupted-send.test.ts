@@ -25,7 +25,6 @@ describe('R5.4 a crash between send and record', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   beforeAll(async () => {
     sql = await notificationDatabase();
-    await new NotificationPump({ sql, render: { appUrl: 'https://app.example' } }).init(0);
   });
   afterAll(async () => {
     await sql.close();

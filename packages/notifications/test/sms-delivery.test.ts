@@ -72,7 +72,6 @@ describe('SMS through a Twilio-compatible HTTP API (R5.1, R5.4)', () => {
     });
     cleanups.push(() => worker.close());
     const pump = new NotificationPump({ sql, render: { appUrl: 'https://app.wedsync.example' } });
-    await pump.init(0);
     const notification = intent({
       trigger: 'meeting_reminder',
       importance: 'critical',

@@ -45,7 +45,6 @@ describe('email over SMTP through the durable outbox (R5.1, R5.4)', () => {
       render: { appUrl: 'https://app.wedsync.example' },
       onEnqueued: () => worker.wake(),
     });
-    await pump.init(0);
     return { smtp, worker, pump, done };
   }
 

@@ -39,7 +39,6 @@ describe('push through the Web Push protocol (R5.1, R5.4)', () => {
     });
     cleanups.push(() => worker.close());
     const pump = new NotificationPump({ sql, render: { appUrl: 'https://app.wedsync.example' } });
-    await pump.init(0);
     return { service, subscriptions, done, worker, pump };
   }
 

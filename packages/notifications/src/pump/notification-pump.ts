@@ -26,14 +26,14 @@ export interface NotificationPumpOptions {
   sql: SqlClient;
   render: RenderOptions;
   nowMs?: () => number;
-  /** Called after a write that enqueued jobs (wake the worker here and on other nodes). */
+  /** Called after a `write`/`enqueue` that enqueued jobs (wake the worker here and on other nodes). */
   onEnqueued?: (count: number) => void;
   onError?: (error: unknown, context: string) => void;
   /** Backoff between retries of a failed task or write; default 200 ms doubling to 5 000 ms. */
   retry?: BackoffOptions;
 }
 
-/** Thrown by tasks still queued when the pump is closed: they were not written (a restart replays them). */
+/** Thrown by tasks still queued when the pump is closed: they were not written. */
 export class PumpClosedError extends Error {
   constructor() {
     super('the notification pump is closed');
@@ -41,17 +41,17 @@ export class PumpClosedError extends Error {
 }
 
 /**
- * Writes notifications and their outbox jobs (R5.2, R5.4). The engine commits a cause in its own
- * transaction, so notifications cannot share it; they are written right after, in one transaction per
- * batch that also advances the durable trigger cursor (`notify_cursor`):
- * - exactly once: a cause with `seq` ≤ the cursor is skipped, and notification ids and job idempotency
- *   keys are deterministic with `ON CONFLICT DO NOTHING`, so a replay or a second node writes nothing;
- * - never missed: the cursor only moves with the notifications it stands for; after a crash the app
- *   re-reads the log from the cursor. A task (or its write) that fails is run again with backoff
- *   before any later task, so a passing database error never lets a later cause move the cursor past
- *   one whose notifications were not written. Tasks must therefore be safe to run again. A failure
- *   while closing ends writing: what was left stays behind the cursor for the next start.
- * Tasks run one at a time in the order given (so causes are written in `seq` order).
+ * Writes notifications and their outbox jobs (R5.2, R5.4), routed by the recipient's preferences and
+ * push devices read in the same transaction.
+ * - `writeIn(tx, …)` writes inside a transaction the caller owns: the app calls it from the storage's
+ *   `withinCommit` hook, so the notifications of a change commit with it or not at all (issue 7: "in
+ *   the same transaction as its cause"); the caller wakes the worker once its transaction committed;
+ * - `write` and `enqueue` write in a transaction of their own, for notifications without a cause in
+ *   the log (meeting reminders, `notify`): a task (or its write) that fails is run again with backoff
+ *   before any later task, so tasks must be safe to run again; closing stops the retries.
+ * Exactly once: notification ids and job idempotency keys are deterministic and every insert is
+ * `ON CONFLICT DO NOTHING`, so a retry, a second node or a second hook writes nothing more.
+ * Tasks run one at a time in the order given.
  */
 export class NotificationPump {
   private readonly preferences: PreferencesStore;
@@ -62,7 +62,7 @@ export class NotificationPump {
   private pending = 0;
   /** Set by `close`: failures are no longer retried. */
   private closing = false;
-  /** A task failed while closing: nothing later is written, so the cursor stays before it. */
+  /** A task failed while closing: nothing later is written. */
   private abandoned = false;
   private wakeRetry: (() => void) | undefined;
 
@@ -74,24 +74,8 @@ export class NotificationPump {
   }
 
   /**
-   * The cursor, created at `headSeq` when absent (a fresh install notifies about what happens from
-   * now on, not about the history it starts with).
-   */
-  async init(headSeq: number): Promise<number> {
-    await this.options.sql.query('INSERT INTO notify_cursor (id, seq) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
-      headSeq,
-    ]);
-    return this.cursor();
-  }
-
-  async cursor(): Promise<number> {
-    const rows = await this.options.sql.query<{ seq: unknown }>('SELECT seq FROM notify_cursor WHERE id = 1');
-    return Number(rows[0]?.seq ?? 0);
-  }
-
-  /**
-   * Queues a task producing cause batches; they are written after every earlier task. A failing task
-   * or write is reported to `onError` and retried (the whole task) until it succeeds or the pump closes.
+   * Queues a task producing batches; they are written after every earlier task. A failing task or
+   * write is reported to `onError` and retried (the whole task) until it succeeds or the pump closes.
    */
   enqueue(task: () => CauseBatch[] | Promise<CauseBatch[]>): Promise<number> {
     this.pending++;
@@ -128,8 +112,7 @@ export class NotificationPump {
 
   /**
    * Writes what is queued, without retrying failures any more: a task waiting to retry runs once
-   * more now. After a failure nothing later is written (later tasks reject with PumpClosedError), so
-   * the cursor stays before the failed cause and the next start replays it from the log.
+   * more now. After a failure nothing later is written (later tasks reject with PumpClosedError).
    */
   async close(): Promise<void> {
     this.closing = true;
@@ -150,36 +133,37 @@ export class NotificationPump {
     });
   }
 
-  /** Writes the batches in one transaction; returns the number of jobs enqueued. */
+  /** Writes the batches in a transaction of their own; returns the number of jobs enqueued. */
   async write(batches: readonly CauseBatch[]): Promise<number> {
-    if (batches.length === 0) return 0;
-    const nowMs = this.nowMs();
-    const enqueued = await this.options.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ seq: unknown }>('SELECT seq FROM notify_cursor WHERE id = 1 FOR UPDATE');
-      const cursor = Number(rows[0]?.seq ?? 0);
-      let head = cursor;
-      let jobs = 0;
-      const context = new Map<string, { prefs: NotificationPreferences; push: PushTarget[] }>();
-      for (const batch of batches) {
-        if (batch.seq !== undefined && batch.seq <= cursor) continue;
-        if (batch.seq !== undefined) head = Math.max(head, batch.seq);
-        for (const intent of batch.intents) {
-          let person = context.get(intent.userId);
-          if (!person) {
-            person = {
-              prefs: await this.preferences.get(intent.userId, tx),
-              push: await this.push.of(intent.userId, tx),
-            };
-            context.set(intent.userId, person);
-          }
-          jobs += await this.writeOne(tx, intent, person.prefs, person.push, nowMs);
-        }
-      }
-      if (head > cursor) await tx.query('UPDATE notify_cursor SET seq = $1 WHERE id = 1', [head]);
-      return jobs;
-    });
+    if (batches.every((batch) => batch.intents.length === 0)) return 0;
+    const enqueued = await this.options.sql.transaction((tx) => this.writeIn(tx, batches));
     if (enqueued > 0) this.options.onEnqueued?.(enqueued);
     return enqueued;
+  }
+
+  /**
+   * Writes the batches with `tx`, inside the caller's transaction (they commit with it or not at
+   * all); returns the number of jobs enqueued. Does not call `onEnqueued`: the caller wakes the
+   * worker after its COMMIT (a job is not claimable before).
+   */
+  async writeIn(tx: SqlClient, batches: readonly CauseBatch[]): Promise<number> {
+    const nowMs = this.nowMs();
+    let jobs = 0;
+    const context = new Map<string, { prefs: NotificationPreferences; push: PushTarget[] }>();
+    for (const batch of batches) {
+      for (const intent of batch.intents) {
+        let person = context.get(intent.userId);
+        if (!person) {
+          person = {
+            prefs: await this.preferences.get(intent.userId, tx),
+            push: await this.push.of(intent.userId, tx),
+          };
+          context.set(intent.userId, person);
+        }
+        jobs += await this.writeOne(tx, intent, person.prefs, person.push, nowMs);
+      }
+    }
+    return jobs;
   }
 
   private async writeOne(

@@ -17,7 +17,7 @@ import {
 import { coupleName, formatWhen, linkFor, preview, quoted, supplierName } from './notification-text.ts';
 import { DEFAULT_IMPORTANCE, type WeddingNotification } from './wedding-notification.ts';
 
-/** Full bodies of a note before and after the change (text fields are not kept in the Directory). */
+/** Full bodies of a note before and after the change (the Directory keeps only text lengths). */
 export interface NoteTexts {
   before?: string;
   after?: string;
@@ -27,11 +27,12 @@ type Text = { title: string; body: string; link: string };
 
 /**
  * The notifications one committed change raises (R5.2, R3.2, R10.1), one per recipient and trigger,
- * with ids `{trigger}:{seq}:{userId}`. Call right after the Directory applied the change. The author
- * is never notified of their own change; a recipient must see the record through one of their
+ * with ids `{trigger}:{seq}:{userId}`, decided against the Directory (rights, names, teams) and the
+ * change's own before/after state; the app calls it inside the transaction writing the change. The
+ * author is never notified of their own change; a recipient must see the record through one of their
  * audiences, and every text is written for that audience (R14.2: guest-count and timeline news only
  * reach suppliers the field is shared with, and name no other field).
- * For mentions in a note's body pass `noteTexts` (from the record's history).
+ * For mentions in a note's body pass `noteTexts` (its full body before and after the change).
  */
 export function notificationsForChange(
   directory: Directory,
