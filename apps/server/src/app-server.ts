@@ -39,6 +39,7 @@ import { registerDevLoginRoutes } from './dev-login-routes.ts';
 import { loadOrCreateDevSecret } from './dev-secret.ts';
 import { createJourneySmtpMailer } from './journey-smtp-mailer.ts';
 import { type JourneyService, wireJourneys } from './journey-wiring.ts';
+import { registerMediaRoutes } from './media/media-routes.ts';
 import { followModel, type ModelFollower } from './model-follower.ts';
 import { type NotificationService, wireNotifications } from './notification-wiring.ts';
 
@@ -215,6 +216,8 @@ export async function startAppServer(config: AppConfig, parts: AppServerParts = 
     const authenticate = bearerAuthenticator({ jwtSecret, jwksUrl: config.JWKS_URL });
     registerAuditRoutes(app, { audit, authenticate, nowMs: parts.clock });
     registerAnalyticsRoutes(app, { analytics, authenticate, nowMs: parts.clock });
+    // R12.2, R13.1: team chat photos as binary bodies, in two variants (issue 8 item 3).
+    await registerMediaRoutes(app, { sql: storage.sql, directory: model.directory, authenticate, nowMs: parts.clock });
     const webDist = resolve(config.WEB_DIST_DIR ?? 'apps/web/dist');
     if (existsSync(join(webDist, 'index.html'))) {
       await app.register(fastifyStatic, { root: webDist, wildcard: false });
