@@ -116,6 +116,60 @@ describe('demo identity on the embedded default (R1.1, R1.2)', () => {
   });
 });
 
+// Issue 2 item 5, "generates and keeps a development JWT secret under ./data", with real restarts: a
+// token issued by one run of the app is accepted by the next run on the same DATA_DIR (the secret is
+// read back, not generated again), and refused by a run on another DATA_DIR (it got its own secret).
+describe('R1.1 issue 2: the development secret survives a restart of the app', () => {
+  const dataDirs: string[] = [];
+  let running: AppServer | undefined;
+
+  afterAll(async () => {
+    await running?.close();
+    for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** `npm start` with no configuration but DATA_DIR (and a free port). */
+  const start = async (dataDir: string) => {
+    running = await startAppServer(
+      loadAppConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+    );
+    return running;
+  };
+  const stop = async () => {
+    await running?.close();
+    running = undefined;
+  };
+  const meStatus = async (app: AppServer, token: string) =>
+    (await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('R1.1 issue 2: a dev-login token stays valid after a restart on the same DATA_DIR, not on a new one', async () => {
+    const first = await mkdtemp(join(tmpdir(), 'wedsync-restart-'));
+    const second = await mkdtemp(join(tmpdir(), 'wedsync-restart-'));
+    dataDirs.push(first, second);
+
+    const before = await start(first);
+    const login = await fetch(`${before.url}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'emma@wedme.example' }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    expect(await meStatus(before, token)).toBe(200);
+    await stop();
+
+    const restarted = await start(first);
+    expect(await meStatus(restarted, token)).toBe(200);
+    await stop();
+
+    const elsewhere = await start(second);
+    const refused = await fetch(`${elsewhere.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
+    await stop();
+  }, 180_000);
+});
+
 describe('production mode (issue 2 item 5)', () => {
   it('answers 404 to dev login and the people list', async () => {
     const app = Fastify();
