@@ -18,7 +18,10 @@ describe('audit trail migration 002 (seq column)', () => {
            (1001, 'rollback', 'ann', 'n1', '{"to": 1, "v": 2, "seq": 8}'),
            (1002, 'join', 'ann', 'n1', '{"seq": 7}')`,
       );
-      expect(await runMigrations(sql, [AUDIT_MIGRATIONS])).toEqual(['audit/002_audit_events_seq.sql']);
+      expect(await runMigrations(sql, [AUDIT_MIGRATIONS])).toEqual([
+        'audit/002_audit_events_seq.sql',
+        'audit/003_audit_events_tenant_ascending.sql',
+      ]);
       const rows = await sql.query<{ kind: string; seq: unknown }>('SELECT kind, seq FROM audit_events ORDER BY id');
       expect(rows.map((row) => [row.kind, row.seq === null ? null : Number(row.seq)])).toEqual([
         ['mutation_applied', 7],
@@ -33,7 +36,7 @@ describe('audit trail migration 002 (seq column)', () => {
         'audit_events_at',
         'audit_events_pkey',
         'audit_events_seq',
-        'audit_events_tenant',
+        'audit_events_tenant_id',
       ]);
       // The same change written again (live on another node, or re-imported) is not doubled.
       const store = new SqlAuditStore(sql);
