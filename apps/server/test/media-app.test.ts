@@ -1,3 +1,5 @@
+import type { MutationResult } from '@wedsync/protocol';
+import { fieldIdOf } from '@wedsync/wedding';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signTestToken } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { MEDIA_LIMIT_BYTES } from '../src/media/media-routes.ts';
@@ -89,6 +91,34 @@ describe('media variants of team chat photos (R12.2, R13.1, issue 8 item 3)', ()
     const changed = await put('u-bob', 'photo-aaaa0001', 'small', jpegBytes(60_000, 9));
     expect(changed.status).toBe(409);
     expect(changed.json?.error.code).toBe('CONFLICT');
+  });
+
+  test("a chat message's attachment reaches a teammate live on the chat's channel, and its bytes are theirs to read", async () => {
+    const small = jpegBytes(20_000, 5);
+    expect((await put('u-sarah', 'photo-live0001', 'small', small)).status).toBe(201);
+    expect((await put('u-sarah', 'photo-live0001', 'full', jpegBytes(200_000, 6))).status).toBe(201);
+    const bob = await world.connect('u-bob');
+    const sarah = await world.connect('u-sarah');
+    await bob.join('supplier:lenslight');
+    await sarah.join('supplier:lenslight');
+    const attachment = { mediaId: 'photo-live0001', width: 1600, height: 1200 };
+    const fields = { supplierId: 'lenslight', senderId: 'u-sarah', body: '', sentAtMs: 1, mentions: [], attachment };
+    const sent = await sarah.mutate('supplier:lenslight', 'media-test-sarah', [
+      {
+        mid: 1,
+        c: 'team_chat',
+        id: 'chat-photo-live',
+        base: 0,
+        ops: Object.entries(fields).map(([name, v]) => ({ k: 'set' as const, f: fieldIdOf('team_chat', name), v })),
+      },
+    ]);
+    const result = sent.response.results[0] as Extract<MutationResult, { status: 'applied' }>;
+    expect(result.status).toBe('applied');
+    await bob.waitForSeq('supplier:lenslight', result.seq);
+    const change = bob.changes('supplier:lenslight').find((each) => each.id === 'chat-photo-live');
+    expect(change?.ops).toContainEqual({ k: 'set', f: 6, v: attachment });
+    const read = await get('u-bob', attachment.mediaId, 'small');
+    expect(Buffer.compare(Buffer.from(read.bytes), Buffer.from(small))).toBe(0);
   });
 
   test('PNG and WebP are stored with the content type their magic bytes say', async () => {

@@ -64,6 +64,11 @@ export const teamChat = defineCollection('team_chat', 'supplier', 'Chat inside a
   sentAtMs: [4, 'lww'],
   /** User ids mentioned (team mention notifications, R5.2). */
   mentions: [5, 'lww'],
+  /**
+   * A photo: `{ mediaId, width, height }` (pixels of the `full` variant), or absent. The bytes are at
+   * `/api/media/{mediaId}/{full|small}` (R12.2, R13.1; decision 0009).
+   */
+  attachment: [6, 'lww'],
 });
 
 export const payments = defineCollection('payments', 'wedding', 'Payments from a couple to a supplier', {
