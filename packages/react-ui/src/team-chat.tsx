@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
 import { formatClockTime } from './time/relative-time.ts';
 import { TypingIndicator } from './typing-indicator.tsx';
 
@@ -10,6 +10,8 @@ export interface ChatMessage {
   mine?: boolean;
   /** Not yet acknowledged by the server (queued or in flight). */
   pending?: boolean;
+  /** Shown above the text, e.g. a photo; a message may have only this. */
+  attachment?: ReactNode;
 }
 
 export interface TeamChatProps {
@@ -21,6 +23,8 @@ export interface TeamChatProps {
   /** Called as the user types (for "is typing…" broadcasts); throttling is the caller's. */
   onTyping?: () => void;
   disabled?: boolean;
+  /** Extra controls before the message input, e.g. "Add photo". */
+  composerActions?: ReactNode;
 }
 
 /**
@@ -34,6 +38,7 @@ export function TeamChat({
   onSend,
   onTyping,
   disabled,
+  composerActions,
 }: TeamChatProps) {
   const [draft, setDraft] = useState('');
   const inputId = useId();
@@ -68,7 +73,8 @@ export function TeamChat({
             data-pending={message.pending || undefined}
           >
             <span className="ws-chat__author">{message.mine ? 'You' : message.authorName}</span>
-            <p className="ws-chat__text">{message.text}</p>
+            {message.attachment}
+            {message.text || !message.attachment ? <p className="ws-chat__text">{message.text}</p> : null}
             <time className="ws-chat__time" dateTime={new Date(message.atMs).toISOString()}>
               {formatClockTime(message.atMs)}
               {message.pending ? ' · sending…' : null}
@@ -88,6 +94,7 @@ export function TeamChat({
           stuckToBottom.current = true;
         }}
       >
+        {composerActions}
         <label htmlFor={inputId} className="ws-visually-hidden">
           Message
         </label>

@@ -18,6 +18,8 @@ export interface DeviceSyncState {
   setPreferences(next: SyncPreferences): void;
   /** Why updates are thinned out now (R13.1), or null. Re-read on every network or preference change. */
   constraint: string | null;
+  /** Which variant of a photo to fetch: `small` on cellular, a slow link, data saver or low data mode (R13.1, issue 8 item 3). */
+  mediaVariant: 'full' | 'small';
 }
 
 const DeviceSyncContext = createContext<DeviceSyncState | null>(null);
@@ -41,7 +43,9 @@ export interface DeviceSyncProviderProps {
  * - low battery (when "pause on low battery" is on) → the same, while visible;
  * - after a reconnect or resume the channels the shown page holds join first, then the critical ones;
  * - data saver, or mobile data with "reduced updates" → the NetworkPolicy is constrained and
- *   ephemeral updates sent through `useEphemeralSend` (drag previews, typing) are spaced out.
+ *   ephemeral updates sent through `useEphemeralSend` (drag previews, typing) are spaced out;
+ * - mobile data (whatever the updates choice), a slow link or data saver → photos are fetched in their
+ *   small variant (`useMediaVariant`).
  */
 export function DeviceSyncProvider({ client, store, children }: DeviceSyncProviderProps) {
   const [preferences, setPreferencesState] = useState<SyncPreferences>(() => loadSyncPreferences());
@@ -57,18 +61,35 @@ export function DeviceSyncProvider({ client, store, children }: DeviceSyncProvid
       }),
   );
 
+  // Photos (R13.1 "images compressed harder"): small on any cellular link, slow link or data saver.
+  // "Live updates on mobile data" is about update rates, so this policy sees the raw connection.
+  const [media] = useState(
+    () => new NetworkPolicy({ connection: browserConnection(), lowDataMode: preferences.dataSaver }),
+  );
+  const [mediaVariant, setMediaVariant] = useState(() => media.mediaVariant());
+
   useEffect(() => {
     setConstraint(network.reason);
     return network.onChange(() => setConstraint(network.reason));
   }, [network]);
   useEffect(() => () => network.dispose(), [network]);
+  useEffect(() => {
+    setMediaVariant(media.mediaVariant());
+    const off = media.onChange(() => setMediaVariant(media.mediaVariant()));
+    return () => {
+      off();
+      media.dispose();
+    };
+  }, [media]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cellular choice is read through preferencesRef by the network view; re-check when it changes.
   useEffect(() => {
     // setLowDataMode re-reads the whole policy, so a changed cellular choice applies here too.
     network.setLowDataMode(preferences.dataSaver);
     setConstraint(network.reason);
-  }, [network, preferences.dataSaver, preferences.cellularMode]);
+    media.setLowDataMode(preferences.dataSaver);
+    setMediaVariant(media.mediaVariant());
+  }, [network, media, preferences.dataSaver, preferences.cellularMode]);
 
   const pauseOnLowBattery = preferences.pauseOnLowBattery;
   useEffect(() => {
@@ -108,8 +129,8 @@ export function DeviceSyncProvider({ client, store, children }: DeviceSyncProvid
   }, []);
 
   const value = useMemo(
-    () => ({ deviceSync, preferences, setPreferences, constraint }),
-    [deviceSync, preferences, setPreferences, constraint],
+    () => ({ deviceSync, preferences, setPreferences, constraint, mediaVariant }),
+    [deviceSync, preferences, setPreferences, constraint, mediaVariant],
   );
   return <DeviceSyncContext.Provider value={value}>{children}</DeviceSyncContext.Provider>;
 }
@@ -117,6 +138,11 @@ export function DeviceSyncProvider({ client, store, children }: DeviceSyncProvid
 /** The device sync state, or null outside a provider (e.g. the gallery). */
 export function useDeviceSyncState(): DeviceSyncState | null {
   return useContext(DeviceSyncContext);
+}
+
+/** The photo variant this device fetches now (R13.1): `full` outside a provider. */
+export function useMediaVariant(): 'full' | 'small' {
+  return useContext(DeviceSyncContext)?.mediaVariant ?? 'full';
 }
 
 /**
