@@ -12,9 +12,9 @@
  * change are in `audit_events`, not only until the last ack): mutations/s off and on; CPU per mutation
  * off and on — this process (server, clients, and PGlite in-process) plus, on PostgreSQL, the bench's
  * own database backends (read from /proc, by application_name); audit events written per round; how
- * long writing the rest of the trail took after the last ack. The last line is the verdict: the worst
- * CPU cost against the issue's 10 % target (work is what a saturated server's throughput is made of, and
- * a shared machine's load moves it little), beside the worst wall-clock throughput cost and its noise.
+ * long writing the rest of the trail took after the last ack. The last two lines are the verdicts
+ * against the issue's 10 % target: the worst throughput cost (the issue's measure, with its noise), and
+ * the worst CPU cost per mutation (stricter and steadier: a shared machine's load moves it little).
  *
  * Run: `node --import tsx bench/audit-cost.ts [--clients=10] [--mutations=100×batch] [--batch=1,10]
  * [--rounds=9] [--import-every-ms=1000] [--no-postgres] [--no-pglite]` (PGlite in memory; PostgreSQL too when DATABASE_URL is set, in a
@@ -401,11 +401,15 @@ for (const backend of backends) {
 console.log('\nthe same work without sockets (median of 3 × 1 000 mutations): commit vs copying it into the trail');
 console.log('storage   batch  commit µs/mut  import µs/mut   share');
 for (const row of isolatedRows) console.log(row);
-// The verdict is on work (CPU per mutation, this process and the database), which a shared machine's
-// load moves little; wall-clock throughput is shown beside it with how far it swings between pairs.
-const verdict = worstCpu < 10 ? 'PASS' : 'FAIL';
+// Two verdicts: the issue's measure (mutation throughput, until the trail is written), with how far it
+// swings between pairs on a shared machine; and the stricter, steadier one on work (CPU per mutation,
+// this process and the database), which a saturated server's throughput is made of.
+const pass = (costPercent: number) => (costPercent < 10 ? 'PASS' : 'FAIL');
 console.log(
-  `\nverdict: ${verdict} — audit trail costs at most ${percent(worstCpu)} of the work per mutation ` +
-    '(CPU, process + database, until the trail is written; target < 10 %); ' +
-    `wall-clock throughput cost at most ${percent(worstThroughput)} (pairs swing by ±${percent(widestThroughputSpread)})`,
+  `\nverdict (throughput, the issue's target < 10 %): ${pass(worstThroughput)} — the audit trail costs at most ` +
+    `${percent(worstThroughput)} of mutation throughput (pairs swing by ±${percent(widestThroughputSpread)})`,
+);
+console.log(
+  `verdict (work per mutation, stricter): ${pass(worstCpu)} — at most ${percent(worstCpu)} ` +
+    '(CPU, process + database, until the trail is written)',
 );
