@@ -1,14 +1,12 @@
-import type { Fields } from '@wedsync/merge';
 import { LIVE_EVENTS, type LiveActivityPayload } from '@wedsync/protocol';
-import type { DeriveRecords, DerivingVersion, RealtimeServer } from '@wedsync/server';
+import type { DeriveRecords, RealtimeServer } from '@wedsync/server';
 import {
   type AppliedChange,
   type Audience,
   activityFromRecord,
   activityOps,
   activityScope,
-  type IndexedRecord,
-  namedFields,
+  appliedChangeOf,
   type WeddingModel,
 } from '@wedsync/wedding';
 import { audienceTopic } from './derived-propagation.ts';
@@ -24,21 +22,18 @@ export const ACTIVITY_AUTHOR = 'system';
  */
 export function activityDerivation(model: WeddingModel): DeriveRecords {
   return (version) => {
-    const applied: AppliedChange = {
-      change: {
-        scope: version.scope,
-        seq: 0,
-        c: version.c,
-        id: version.id,
-        v: version.v,
-        ops: version.ops,
-        ...(version.del ? { del: true as const } : {}),
-        by: version.by,
-        at: new Date(version.atMs).toISOString(),
-      },
-      before: version.before === undefined ? undefined : indexed(version, version.before, version.v - 1, false),
-      after: indexed(version, version.after, version.v, version.del),
+    const change = {
+      scope: version.scope,
+      seq: 0,
+      c: version.c,
+      id: version.id,
+      v: version.v,
+      ops: version.ops,
+      ...(version.del ? { del: true as const } : {}),
+      by: version.by,
+      at: new Date(version.atMs).toISOString(),
     };
+    const applied = appliedChangeOf(change, version.before, version.after);
     return model.describe(applied).map((event) => ({
       scope: activityScope(event),
       c: 'activity',
@@ -46,20 +41,6 @@ export function activityDerivation(model: WeddingModel): DeriveRecords {
       ops: activityOps(event),
       by: ACTIVITY_AUTHOR,
     }));
-  };
-}
-
-function indexed(version: DerivingVersion, fields: Fields, v: number, deleted: boolean): IndexedRecord {
-  return {
-    c: version.c,
-    id: version.id,
-    scope: version.scope,
-    v,
-    seq: 0,
-    fields: namedFields(version.c, fields),
-    deleted,
-    updatedBy: version.by,
-    updatedAtMs: version.atMs,
   };
 }
 

@@ -94,6 +94,34 @@ export function namedFields(collection: string, byId: Record<string, unknown>): 
   return out;
 }
 
+/**
+ * The change as the Directory would apply it, from the version's own fields before (undefined: a
+ * create) and after, by field id — e.g. inside the transaction that writes it, where the record's
+ * state comes from the transaction, not from the Directory.
+ */
+export function appliedChangeOf(
+  change: IndexableChange,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+): AppliedChange {
+  const indexed = (fields: Record<string, unknown>, v: number, deleted: boolean): IndexedRecord => ({
+    c: change.c,
+    id: change.id,
+    scope: change.scope,
+    v,
+    seq: change.seq,
+    fields: namedFields(change.c, fields),
+    deleted,
+    updatedBy: change.by,
+    updatedAtMs: Date.parse(change.at),
+  });
+  return {
+    change,
+    before: before === undefined ? undefined : indexed(before, change.v - 1, false),
+    after: indexed(after, change.v, change.del === true),
+  };
+}
+
 /** Length in code points of a text value (a string), or the kept length (a number). */
 function textLength(value: unknown): number {
   if (typeof value === 'number') return value;

@@ -1,12 +1,7 @@
 import type { FieldOp } from '@wedsync/protocol';
 import { fieldIdOf } from '../collections/wedding-schemas.ts';
 import type { Directory } from '../directory/directory.ts';
-import {
-  type AppliedChange,
-  type IndexableChange,
-  type IndexedRecord,
-  namedFields,
-} from '../directory/record-index.ts';
+import { appliedChangeOf, type IndexableChange } from '../directory/record-index.ts';
 import { type NoteTexts, notificationsForChange } from './notification-triggers.ts';
 import type { WeddingNotification } from './wedding-notification.ts';
 
@@ -30,23 +25,7 @@ const NOTE_BODY = String(fieldIdOf('notes', 'body'));
  */
 export function notificationsOfVersion(directory: Directory, version: VersionWithFields): WeddingNotification[] {
   const { change } = version;
-  const atMs = Date.parse(change.at);
-  const indexed = (fields: Record<string, unknown>, v: number, deleted: boolean): IndexedRecord => ({
-    c: change.c,
-    id: change.id,
-    scope: change.scope,
-    v,
-    seq: change.seq,
-    fields: namedFields(change.c, fields),
-    deleted,
-    updatedBy: change.by,
-    updatedAtMs: atMs,
-  });
-  const applied: AppliedChange = {
-    change,
-    before: version.before === undefined ? undefined : indexed(version.before, change.v - 1, false),
-    after: indexed(version.after, change.v, change.del === true),
-  };
+  const applied = appliedChangeOf(change, version.before, version.after);
   const touchesBody = change.c === 'notes' && change.ops.some((op) => String(op.f) === NOTE_BODY);
   if (!touchesBody) return notificationsForChange(directory, applied);
   const text = (fields: Record<string, unknown> | undefined) =>
