@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { makeSelfSignedCertificate } from '../../../packages/server/test/fixtures/self-signed-certificate.ts';
 import { ConfigError, loadAppConfig } from '../src/app-config.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
-
-const run = promisify(execFile);
 
 /** One HTTPS request trusting only `ca`; the JSON answer. */
 function httpsJson(
@@ -44,27 +40,7 @@ describe('R14.1 the app server serves https and wss from TLS_CERT_FILE and TLS_K
 
   beforeAll(async () => {
     // A self-signed certificate made for this run.
-    dir = await mkdtemp(join(tmpdir(), 'wedsync-app-tls-'));
-    certFile = join(dir, 'cert.pem');
-    keyFile = join(dir, 'key.pem');
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ]);
-    ca = await readFile(certFile);
+    ({ dir, certFile, keyFile, ca } = await makeSelfSignedCertificate('wedsync-app-tls-'));
   }, 60_000);
 
   afterAll(async () => {

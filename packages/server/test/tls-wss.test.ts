@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readTlsFiles, TlsConfigError } from '../src/index.ts';
 import { Harness, signToken } from './engine-harness.ts';
+import { makeSelfSignedCertificate } from './fixtures/self-signed-certificate.ts';
 
-const run = promisify(execFile);
 const harness = new Harness();
 let dir: string;
 let certFile: string;
@@ -17,28 +14,8 @@ let keyFile: string;
 let ca: Buffer;
 
 beforeAll(async () => {
-  // A self-signed certificate made for this run (openssl is part of the toolchain).
-  dir = await mkdtemp(join(tmpdir(), 'wedsync-tls-'));
-  certFile = join(dir, 'cert.pem');
-  keyFile = join(dir, 'key.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-days',
-    '1',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-  ]);
-  ca = await readFile(certFile);
+  // A self-signed certificate made for this run.
+  ({ dir, certFile, keyFile, ca } = await makeSelfSignedCertificate('wedsync-tls-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
