@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRedisBus } from '@wedsync/fanout-redis';
 import type { LockStatePayload, MutateReply } from '@wedsync/protocol';
-import type { FanoutBus } from '@wedsync/server';
-import { createPostgresStorage, type SqlStorage } from '@wedsync/storage-postgres';
 import { fieldIdOf } from '@wedsync/wedding';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ReceivedFrame,
-  SyncTestClient,
-  TEST_JWT_SECRET,
-} from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
-import { type AppServer, startAppServer } from '../src/app-server.ts';
+import type { ReceivedFrame, SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
+import type { AppServer } from '../src/app-server.ts';
+import { PostgresAppNodes } from './postgres-app-nodes.ts';
 
 const WEDDING = 'wedding:w-emma-james';
 const VENUE = fieldIdOf('weddings', 'venue');
@@ -40,56 +30,22 @@ const venueLock = (held: boolean) => (frame: ReceivedFrame) => {
  * when Emma disconnects from A — announced on B over Redis, after which James's write applies.
  */
 describe('R4.1 issue 6: field locks across two app nodes on PostgreSQL + Redis', () => {
-  const databaseUrl = process.env.DATABASE_URL ?? '';
   const redisUrl = process.env.REDIS_URL ?? '';
   const suffix = randomBytes(4).toString('hex');
-  const schema = `t_locks_nodes_${suffix}`;
-  const storages: SqlStorage[] = [];
-  const buses: FanoutBus[] = [];
-  const nodes: AppServer[] = [];
-  const clients: SyncTestClient[] = [];
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'wedsync-locks-nodes-'));
-    // The app's own REDIS_URL path builds the same bus with the default channel prefix; the buses are
-    // given here only to put this run's channels under a prefix of their own.
-    const config = loadAppConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_JWT_SECRET,
-      WEB_DIST_DIR: join(dataDir, 'no-web'),
-    });
-    for (let n = 0; n < 2; n++) {
-      const storage = await createPostgresStorage({ connectionString: databaseUrl, schema, poolSize: 4 });
-      storages.push(storage);
-      const bus = await createRedisBus({ url: redisUrl, keyPrefix: `wedsync:test-locks-${suffix}:` });
-      buses.push(bus);
-      nodes.push(await startAppServer(config, { storage, bus }));
-    }
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    for (const node of nodes.reverse()) await node.close();
-    await Promise.all(buses.map((bus) => bus.close()));
-    for (const storage of storages) await storage.close();
-    if (databaseUrl) {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  // The app's own REDIS_URL path builds the same bus with the default channel prefix; the buses are
+  // given here only to put this run's channels under a prefix of their own.
+  const cluster = new PostgresAppNodes({
+    databaseUrl: process.env.DATABASE_URL ?? '',
+    schema: `t_locks_nodes_${suffix}`,
+    dataDirPrefix: 'wedsync-locks-nodes-',
+    createBus: () => createRedisBus({ url: redisUrl, keyPrefix: `wedsync:test-locks-${suffix}:` }),
   });
+  const { storages, nodes } = cluster;
 
-  const connect = async (userId: string, node: AppServer) => {
-    const client = await SyncTestClient.connect(`${node.url.replace(/^http/, 'ws')}/socket/websocket`, userId);
-    clients.push(client);
-    return client;
-  };
+  beforeAll(() => cluster.start(2), 180_000);
+  afterAll(() => cluster.close());
+
+  const connect = (userId: string, node: AppServer) => cluster.connect(userId, node);
   /** James's write of the venue against its current version. */
   const writeVenue = async (client: SyncTestClient, mid: number, venue: string) => {
     const base = (await storages[1]!.getRecord('weddings', 'w-emma-james'))!.v;

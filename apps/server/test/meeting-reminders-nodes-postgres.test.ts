@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { OutboxJob } from '@wedsync/notifications';
 import { type FieldOp, NOTIFICATION_TOAST_EVENT, type NotificationToast } from '@wedsync/protocol';
-import { type FanoutBus, InProcessBusHub } from '@wedsync/server';
-import { createPostgresStorage, type SqlStorage } from '@wedsync/storage-postgres';
+import { InProcessBusHub } from '@wedsync/server';
 import { fieldIdOf } from '@wedsync/wedding';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SyncTestClient, TEST_JWT_SECRET } from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
-import { type AppServer, startAppServer } from '../src/app-server.ts';
+import type { SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
+import { PostgresAppNodes } from './postgres-app-nodes.ts';
 
 const NODES = 3;
 const MINUTE_MS = 60_000;
@@ -31,64 +25,35 @@ const reminderId = (meetingId: string, startAtMs: number, userId: string) =>
  * new time; a cancelled meeting, a removed attendee and an attendee who may not see the meeting are not.
  */
 describe('R9.1 meeting reminders once across three nodes on PostgreSQL', () => {
-  const url = process.env.DATABASE_URL ?? '';
-  const schema = `t_reminder_nodes_${randomBytes(4).toString('hex')}`;
   const hub = new InProcessBusHub();
-  const storages: SqlStorage[] = [];
-  const buses: FanoutBus[] = [];
-  const nodes: AppServer[] = [];
-  const clients: SyncTestClient[] = [];
+  const cluster = new PostgresAppNodes({
+    databaseUrl: process.env.DATABASE_URL ?? '',
+    schema: `t_reminder_nodes_${randomBytes(4).toString('hex')}`,
+    dataDirPrefix: 'wedsync-reminder-nodes-',
+    createBus: () => hub.createBus(),
+  });
+  const { storages, nodes } = cluster;
   /** Every outbox job that reached its final outcome, on any node, by job id. */
   const finished = new Map<number, OutboxJob>();
   const finishedWaiters = new Set<() => void>();
-  let dataDir: string;
   let sarah: SyncTestClient;
   let emma: SyncTestClient;
   let mids = 0;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'wedsync-reminder-nodes-'));
-    const config = loadAppConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_JWT_SECRET,
-      WEB_DIST_DIR: join(dataDir, 'no-web'),
-    });
-    for (let n = 0; n < NODES; n++) {
-      const storage = await createPostgresStorage({ connectionString: url, schema, poolSize: 4 });
-      storages.push(storage);
-      const bus = hub.createBus();
-      buses.push(bus);
-      const node = await startAppServer(config, { storage, bus });
-      nodes.push(node);
+    await cluster.start(NODES, (node) => {
       node.notifications.onJobFinished((job) => {
         finished.set(Number(job.id), job);
         for (const waiter of finishedWaiters) waiter();
       });
-    }
-    const wsUrl = (n: number) => `${nodes[n]!.url.replace(/^http/, 'ws')}/socket/websocket`;
-    sarah = await SyncTestClient.connect(wsUrl(0), 'u-sarah');
-    emma = await SyncTestClient.connect(wsUrl(NODES - 1), 'u-emma');
-    clients.push(sarah, emma);
+    });
+    sarah = await cluster.connect('u-sarah', nodes[0]!);
+    emma = await cluster.connect('u-emma', nodes[NODES - 1]!);
     await sarah.join(WEDDING_TOPIC);
     await emma.join('user:u-emma');
   }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    for (const node of nodes.reverse()) await node.close();
-    await Promise.all(buses.map((bus) => bus.close()));
-    for (const storage of storages) await storage.close();
-    if (url) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster.close());
 
   /** Sarah writes a meeting on node 0; every node's Directory holds the change before the test goes on. */
   const writeMeeting = async (id: string, ops: FieldOp[]) => {
