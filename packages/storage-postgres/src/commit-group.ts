@@ -1,4 +1,4 @@
-import { isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
+import { type Fields, isMergeError, jsonEqual, mergeMutation } from '@wedsync/merge';
 import type { Mutation, MutationResult } from '@wedsync/protocol';
 import type { CommitRequest, CommitResult } from '@wedsync/server';
 import { type Cause, stageDerived } from './derived-versions.ts';
@@ -9,6 +9,7 @@ import type { SqlClient } from './sql-client.ts';
 import { isStorableText } from './storable-text.ts';
 import type { LockTableRow } from './stored-rows.ts';
 import { type StagedVersion, writeVersions } from './version-writer.ts';
+import { WithinCommitHooks, writtenVersions } from './within-commit.ts';
 import { lockRecords } from './write-lock.ts';
 
 type Rejection = Extract<MutationResult, { status: 'rejected' }>;
@@ -39,16 +40,22 @@ const reject = (mid: number, code: string, message: string, details?: Record<str
  * requests one by one, see `CommitQueue`).
  *
  * Records a request's `derive` hook implies are staged after all decided versions and written with
- * them (same transaction; their changes are the request's, after its own).
+ * them (same transaction; their changes are the request's, after its own). Then the storage's
+ * `hooks` (`WithinCommit`) run in the transaction on every written version, with before/after
+ * fields from what the transaction decided (no read); their follow-ups run after COMMIT.
  * Round trips: BEGIN, record locks, one read (client rows, records, their locks and history,
  * `readGroup`), one read of derived records' ids (only when some were derived), the append (one
  * statement, `writeVersions`), COMMIT.
  */
-export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]): Promise<CommitResult[]> {
+export async function commitGroup(
+  sql: SqlClient,
+  requests: readonly CommitRequest[],
+  hooks?: WithinCommitHooks,
+): Promise<CommitResult[]> {
   if (requests.every((request) => request.mutations.length === 0)) {
-    return Promise.resolve(requests.map(() => ({ results: [], changes: [] })));
+    return requests.map(() => ({ results: [], changes: [] }));
   }
-  return sql.transaction(async (tx) => {
+  const committed = await sql.transaction(async (tx) => {
     // Ids with NUL or a lone surrogate cannot be SQL parameters as they are; `decide` refuses them.
     const all = requests.flatMap((request) => request.mutations).filter((mutation) => !hasUnstorableKey(mutation));
     await lockRecords(tx, all);
@@ -64,6 +71,8 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
     records.adoptHistory(all, reads.history);
     const context: GroupContext = { tx, records, locks, staged: [] };
     const owners: number[] = [];
+    /** The fields each staged version's record had before it (undefined: a create), for `hooks`. */
+    const befores: (Fields | undefined)[] = [];
     const causes: (Cause & { owner: number })[] = [];
     const pending: (MutationResult | (() => MutationResult))[][] = [];
     for (const [index, request] of requests.entries()) {
@@ -81,12 +90,13 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
           results.push(outcome);
         } else if ('version' in outcome) {
           const { version, conflicts } = outcome;
+          const before = outcome.record.scope === undefined ? undefined : outcome.record.fields;
           if (request.derive) {
-            const before = outcome.record.scope === undefined ? undefined : outcome.record.fields;
             causes.push({ version, before, derive: request.derive, schemas: request.schemas, owner: index });
           }
           records.stage(outcome.record, version);
           context.staged.push(version);
+          befores.push(before);
           owners.push(index);
           results.push(() => ({
             mid: mutation.mid,
@@ -103,15 +113,21 @@ export function commitGroup(sql: SqlClient, requests: readonly CommitRequest[]):
     }
     for (const derived of await stageDerived(records, causes)) {
       context.staged.push(derived.version);
+      befores.push(undefined);
       owners.push(causes[derived.cause]!.owner);
     }
     const marks = [...lastMids].map(([clientId, lastMid]) => ({ clientId, lastMid }));
     const changes = await writeVersions(tx, context.staged, marks);
-    return requests.map((_, index) => ({
+    const afters = context.staged.map((version) => version.fields);
+    const followUps = hooks ? await hooks.run(tx, writtenVersions(changes, befores, afters)) : [];
+    const results = requests.map((_, index) => ({
       results: pending[index]!.map((result) => (typeof result === 'function' ? result() : result)),
       changes: changes.filter((_, position) => owners[position] === index),
     }));
+    return { results, followUps };
   });
+  WithinCommitHooks.afterCommit(committed.followUps);
+  return committed.results;
 }
 
 /** What the mutations of one group transaction share. */

@@ -7,6 +7,7 @@ import { WorkingRecords } from './record-versions.ts';
 import type { SqlClient } from './sql-client.ts';
 import { type HistoryRow, toHistoryEntry } from './stored-rows.ts';
 import { type StagedVersion, writeVersions } from './version-writer.ts';
+import { WithinCommitHooks, writtenVersions } from './within-commit.ts';
 import { lockRecords } from './write-lock.ts';
 
 const DEFAULT_HISTORY_LIMIT = 50;
@@ -40,8 +41,13 @@ export async function readHistory(
  * `VERSION_NOT_FOUND`, `UNKNOWN_COLLECTION`, or `FIELD_LOCKED` / `RECORD_LOCKED` when another user
  * holds a lock on a field it changes.
  */
-export function rollbackRecord(sql: SqlClient, request: RollbackRequest): Promise<RollbackOutcome> {
-  return sql.transaction(async (tx): Promise<RollbackOutcome> => {
+export async function rollbackRecord(
+  sql: SqlClient,
+  request: RollbackRequest,
+  hooks?: WithinCommitHooks,
+): Promise<RollbackOutcome> {
+  let followUps: (() => void)[] = [];
+  const outcome = await sql.transaction(async (tx): Promise<RollbackOutcome> => {
     const fail = (code: string, message: string, details?: Record<string, unknown>): RollbackOutcome => ({
       error: { code, message, ...(details ? { details } : {}) },
     });
@@ -94,12 +100,28 @@ export function rollbackRecord(sql: SqlClient, request: RollbackRequest): Promis
       ...(request.clientId !== undefined ? { cid: request.clientId } : {}),
       rollbackOf: request.toVersion,
     };
-    const before = record.fields;
+    // A rollback that restores a deleted record is, for what it implies, its creation again.
+    const before = record.del ? undefined : record.fields;
     records.stage(record, version);
     const derived = request.derive
       ? await stageDerived(records, [{ version, before, derive: request.derive, schemas: request.schemas }])
       : [];
-    const [change, ...derivedChanges] = await writeVersions(tx, [version, ...derived.map((entry) => entry.version)]);
+    const staged = [version, ...derived.map((entry) => entry.version)];
+    const changes = await writeVersions(tx, staged);
+    if (hooks) {
+      const befores = staged.map((_, index) => (index === 0 ? before : undefined));
+      followUps = await hooks.run(
+        tx,
+        writtenVersions(
+          changes,
+          befores,
+          staged.map((entry) => entry.fields),
+        ),
+      );
+    }
+    const [change, ...derivedChanges] = changes;
     return { change: change!, derived: derivedChanges };
   });
+  WithinCommitHooks.afterCommit(followUps);
+  return outcome;
 }

@@ -1,7 +1,7 @@
-import type { CommitResult, Storage, StoredChange, StoredRecord } from '@wedsync/server';
+import type { Storage, StoredChange, StoredRecord } from '@wedsync/server';
 import { commitGroup } from './commit-group.ts';
 import { CommitQueue } from './commit-queue.ts';
-import { type RollbackOutcome, readHistory, rollbackRecord } from './history-store.ts';
+import { readHistory, rollbackRecord } from './history-store.ts';
 import { createLockStore } from './lock-store.ts';
 import { type MigrationSet, runMigrations, STORAGE_MIGRATIONS } from './migrations.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -44,11 +44,7 @@ export interface SqlStorageOptions {
 export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}): SqlStorage {
   const locks = createLockStore(sql);
   const withinCommit = new WithinCommitHooks();
-  const commitSql = withinCommit.around<CommitResult[]>(sql, (results) => results.flatMap((result) => result.changes));
-  const rollbackSql = withinCommit.around<RollbackOutcome>(sql, (outcome) =>
-    'change' in outcome ? [outcome.change, ...outcome.derived] : [],
-  );
-  const commits = new CommitQueue((requests) => commitGroup(commitSql, requests), {
+  const commits = new CommitQueue((requests) => commitGroup(sql, requests, withinCommit), {
     concurrency: Math.max(1, Math.floor(options.commitConcurrency ?? 1)),
     maxGroupMutations: options.maxGroupMutations ?? 1_000,
   });
@@ -138,7 +134,7 @@ export function createSqlStorage(sql: SqlClient, options: SqlStorageOptions = {}
 
     history: (c, id, historyOptions) => readHistory(sql, c, id, historyOptions),
 
-    rollback: (request) => rollbackRecord(rollbackSql, request),
+    rollback: (request) => rollbackRecord(sql, request, withinCommit),
 
     async close() {
       if (closed) return;

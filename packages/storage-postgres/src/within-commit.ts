@@ -36,57 +36,44 @@ export class WithinCommitHooks {
   }
 
   /**
-   * `sql` whose `transaction` runs the hooks on the changes `changesOf` finds in the transaction's
-   * result, before it commits. Without hooks it is `sql`'s own transaction (no extra round trip);
-   * with hooks, one read of the written versions' fields from `sync_history`.
+   * Runs every hook on the versions a transaction wrote, inside it (call after `writeVersions`, before
+   * the transaction function returns); resolves with the follow-ups to `afterCommit` once it committed.
+   * Nothing to run, no work: the written versions come from what the transaction decided, not a read.
    */
-  around<R>(sql: SqlClient, changesOf: (result: R) => readonly StoredChange[]): SqlClient {
-    const transaction = async <T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> => {
-      if (this.hooks.size === 0) return sql.transaction(fn);
-      const afterCommit: (() => void)[] = [];
-      const result = await sql.transaction(async (tx) => {
-        const value = await fn(tx);
-        const changes = changesOf(value as unknown as R);
-        if (changes.length === 0) return value;
-        const written = await readWritten(tx, changes);
-        for (const hook of [...this.hooks]) {
-          const done = await hook(tx, written);
-          if (done) afterCommit.push(done);
-        }
-        return value;
-      });
-      for (const done of afterCommit) {
-        try {
-          done();
-        } catch {
-          // Committed already; the hook's follow-up is best effort by contract.
-        }
+  async run(tx: SqlClient, written: readonly WrittenVersion[]): Promise<(() => void)[]> {
+    if (this.hooks.size === 0 || written.length === 0) return [];
+    const followUps: (() => void)[] = [];
+    for (const hook of [...this.hooks]) {
+      const done = await hook(tx, written);
+      if (done) followUps.push(done);
+    }
+    return followUps;
+  }
+
+  /** Runs the follow-ups of a committed transaction; a throw is swallowed (the data is committed). */
+  static afterCommit(followUps: readonly (() => void)[]): void {
+    for (const done of followUps) {
+      try {
+        done();
+      } catch {
+        // Committed already; the hook's follow-up is best effort by contract.
       }
-      return result;
-    };
-    return {
-      query: (text, params) => sql.query(text, params),
-      exec: (script) => sql.exec(script),
-      transaction,
-      close: () => sql.close(),
-    };
+    }
   }
 }
 
-/** Each change's fields after it and before it, in one read of the history this transaction wrote. */
-async function readWritten(tx: SqlClient, changes: readonly StoredChange[]): Promise<WrittenVersion[]> {
-  const rows = await tx.query<{ c: string; id: string; v: number; fields: Fields; del: boolean }>(
-    `SELECT h.c, h.id, h.v, h.fields, h.del
-       FROM unnest($1::text[], $2::text[], $3::int[]) AS k(c, id, v)
-       JOIN sync_history h ON h.c = k.c AND h.id = k.id AND (h.v = k.v OR h.v = k.v - 1)`,
-    [changes.map((change) => change.c), changes.map((change) => change.id), changes.map((change) => change.v)],
-  );
-  const byKey = new Map(rows.map((row) => [`${row.c}\u0000${row.id}\u0000${Number(row.v)}`, row]));
-  return changes.map((change) => {
-    const row = (v: number) => byKey.get(`${change.c}\u0000${change.id}\u0000${v}`);
-    const previous = row(change.v - 1);
-    const before = previous && !previous.del ? previous.fields : undefined;
-    const own = row(change.v)?.fields ?? {};
+/**
+ * The written versions as hooks see them: each log entry with its record's fields before (undefined:
+ * a create) and after (for a delete, the fields it had). `befores[i]` belongs to `changes[i]`.
+ */
+export function writtenVersions(
+  changes: readonly StoredChange[],
+  befores: readonly (Fields | undefined)[],
+  afters: readonly Fields[],
+): WrittenVersion[] {
+  return changes.map((change, index) => {
+    const before = befores[index];
+    const own = afters[index] ?? {};
     return { change, before, after: change.del ? (before ?? own) : own };
   });
 }
