@@ -1,23 +1,8 @@
-import type { AuditEntry, AuditPage, LockStatePayload } from '@wedsync/protocol';
+import type { AuditEntry, AuditPage } from '@wedsync/protocol';
 import type { SqlStorage } from '@wedsync/storage-postgres';
-import { fieldIdOf } from '@wedsync/wedding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedFrame } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type ApiWorld, startApiWorld } from './api-fixture.ts';
-
-const WEDDING = 'wedding:w-emma-james';
-const VENUE = fieldIdOf('weddings', 'venue');
-
-const venueLock = (held: boolean) => (frame: ReceivedFrame) => {
-  const lock = frame.payload as LockStatePayload;
-  return (
-    frame.topic === WEDDING &&
-    frame.event === 'lock_state' &&
-    lock.id === 'w-emma-james' &&
-    lock.f === VENUE &&
-    (lock.holder !== null) === held
-  );
-};
+import { VENUE, venueLock, WEDDING } from './venue-lock.ts';
 
 // Issue 10 audit gap 2 (R14.1 "lock expired"): until now `lock_expired` was proven on the engine alone
 // (packages/server/test/audit-record-events.test.ts). Here a lock is taken through the running app, is

@@ -1,25 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisBus } from '@wedsync/fanout-redis';
 import type { LockStatePayload, MutateReply } from '@wedsync/protocol';
-import { fieldIdOf } from '@wedsync/wedding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedFrame, SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
+import type { SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import type { AppServer } from '../src/app-server.ts';
 import { PostgresAppNodes } from './postgres-app-nodes.ts';
-
-const WEDDING = 'wedding:w-emma-james';
-const VENUE = fieldIdOf('weddings', 'venue');
-
-const venueLock = (held: boolean) => (frame: ReceivedFrame) => {
-  const lock = frame.payload as LockStatePayload;
-  return (
-    frame.topic === WEDDING &&
-    frame.event === 'lock_state' &&
-    lock.id === 'w-emma-james' &&
-    lock.f === VENUE &&
-    (lock.holder !== null) === held
-  );
-};
+import { VENUE, venueLock, WEDDING } from './venue-lock.ts';
 
 /**
  * Issue 6 audit gap (R4.1 across nodes, on the production path): two app nodes on one PostgreSQL schema,
