@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, PHONE, screenshot } from './harness/browser.ts';
+import { emulateCellular } from './harness/phone-context.ts';
 import { recordFieldsOnServer } from './harness/server-api.ts';
 
 let server: AppServerProcess;
@@ -14,15 +15,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-/** A phone on a cellular link close to DevTools' "Fast 3G": 560 ms round trips, ~1.4 Mbit/s down, ~0.7 up. */
-const CELLULAR = {
-  offline: false,
-  latency: 560,
-  downloadThroughput: 180_000,
-  uploadThroughput: 84_000,
-  connectionType: 'cellular3g',
-} as const;
 
 interface Phone {
   context: BrowserContext;
@@ -38,9 +30,7 @@ async function phoneLogIn(name: string, onPage?: (page: Page) => void): Promise<
   const context = await browser.newContext({ ...PHONE, baseURL: server.url });
   const page = await context.newPage();
   onPage?.(page);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', CELLULAR);
+  const cdp = await emulateCellular(context, page);
   await page.goto('/login');
   await page.getByRole('button', { name: `Log in as ${name}` }).click();
   return { context, page, cdp };

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppServerProcess, startAppServer } from './harness/app-server-process.ts';
 import { launchBrowser, logInAs, PHONE } from './harness/browser.ts';
+import { emulateCellular } from './harness/phone-context.ts';
 
 let server: AppServerProcess;
 let browser: Browser;
@@ -13,15 +14,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-/** A phone on a cellular link close to DevTools' "Fast 3G" (as in scenario 6). */
-const CELLULAR = {
-  offline: false,
-  latency: 560,
-  downloadThroughput: 180_000,
-  uploadThroughput: 84_000,
-  connectionType: 'cellular3g',
-} as const;
 
 /** Width and height in a JPEG's start-of-frame segment (baseline or progressive). */
 function jpegSize(bytes: Buffer): { width: number; height: number } {
@@ -78,9 +70,7 @@ describe('team chat photos on desk and phone (R13.1, R12.2, issue 8 item 3)', ()
   test("R13.1 a photo Sarah sends from her desk is compressed in her browser into full and small JPEGs; Bob's cellular phone shows the small one, her desk the full one", async () => {
     const sarah = await logInAs(browser, server.url, 'Sarah Bennett');
     const bob = await logInAs(browser, server.url, 'Bob Turner', PHONE);
-    const cdp = await bob.context.newCDPSession(bob.page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', CELLULAR);
+    await emulateCellular(bob.context, bob.page);
     // The Network Information API as Bob's app reads it on this link.
     await bob.page.waitForFunction(
       () => (navigator as Navigator & { connection?: { effectiveType?: string } }).connection?.effectiveType === '3g',
