@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CollectionSchema, MutationResult } from '@wedsync/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startSyncServerChild } from '../../server/test/fixtures/sync-server-process.ts';
 import { signTestToken } from '../../server/test/fixtures/sync-test-client.ts';
 import { FileQueueStorage } from '../src/outbox/file-queue-storage.ts';
 import { RealtimeClient } from '../src/realtime-client.ts';
@@ -21,7 +20,6 @@ import { settledWhen } from './store-sync-fixture.ts';
  * replayed at join settles it first — which one wins is a race between the join's replay and the
  * resend. The raw-protocol variant, which always resends, is packages/server/test/sync-crash.test.ts.
  */
-const CHILD = fileURLToPath(new URL('../../server/test/fixtures/sync-server-child.ts', import.meta.url));
 const TOPIC = 'wedding:sdk-crash';
 /** The crash fixture's schema (TEST_SCHEMAS of the server tests): `notes` is a text field. */
 const ITEMS: CollectionSchema = {
@@ -34,31 +32,6 @@ const ITEMS: CollectionSchema = {
     count: { id: 5, kind: 'lww' },
   },
 };
-
-interface Child {
-  process: ChildProcess;
-  wsUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, SYNC_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
-      if (line) resolve({ process: child, wsUrl: (JSON.parse(line) as { wsUrl: string }).wsUrl, exited });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`child exited early (${code ?? signal})`)));
-  });
-}
 
 /** An app instance: SDK client + store over a file queue (the Node persistence adapter). */
 async function openApp(wsUrl: string, queuePath: string) {
@@ -105,7 +78,7 @@ describe('SDK store across a server killed between commit and ack (R11.2)', () =
     const dataDir = join(dir, 'pglite');
     const queuePath = join(dir, 'queue.json');
 
-    const doomed = await startChild(dataDir, { SYNC_KILL_AFTER_COMMIT_MID: '1' });
+    const doomed = await startSyncServerChild(dataDir, { SYNC_KILL_AFTER_COMMIT_MID: '1' });
     cleanup.push(async () => {
       doomed.process.kill('SIGKILL');
     });
@@ -118,7 +91,7 @@ describe('SDK store across a server killed between commit and ack (R11.2)', () =
     await first.store.outbox.flushed();
     await first.close();
 
-    const restarted = await startChild(dataDir);
+    const restarted = await startSyncServerChild(dataDir);
     cleanup.push(async () => {
       restarted.process.kill('SIGTERM');
       await restarted.exited;

@@ -1,41 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HistoryEntry, Mutation, ResyncPayload } from '@wedsync/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { F } from './fixtures/sync-harness.ts';
+import { startSyncServerChild } from './fixtures/sync-server-process.ts';
 import { SyncTestClient } from './fixtures/sync-test-client.ts';
 
-const CHILD = fileURLToPath(new URL('./fixtures/sync-server-child.ts', import.meta.url));
 const TOPIC = 'wedding:crash';
-
-interface Child {
-  process: ChildProcess;
-  wsUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts the fixture server in a child process and resolves once it prints its URL. */
-function startChild(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, SYNC_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
-      if (line) resolve({ process: child, wsUrl: (JSON.parse(line) as { wsUrl: string }).wsUrl, exited });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`child exited early (${code ?? signal})`)));
-  });
-}
 
 describe('a server killed between commit and acknowledgement', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -57,7 +29,7 @@ describe('a server killed between commit and acknowledgement', () => {
       ops: [{ k: 'text', f: F.notes, op: ['hello'] }],
     };
 
-    const doomed = await startChild(dataDir, { SYNC_KILL_AFTER_COMMIT_MID: '1' });
+    const doomed = await startSyncServerChild(dataDir, { SYNC_KILL_AFTER_COMMIT_MID: '1' });
     cleanup.push(async () => {
       doomed.process.kill('SIGKILL');
     });
@@ -68,7 +40,7 @@ describe('a server killed between commit and acknowledgement', () => {
     await first.closed;
     expect(first.framesOf(TOPIC, 'phx_reply').length).toBe(1); // only the join reply; the ack never came
 
-    const restarted = await startChild(dataDir);
+    const restarted = await startSyncServerChild(dataDir);
     cleanup.push(async () => {
       restarted.process.kill('SIGTERM');
       await restarted.exited;
