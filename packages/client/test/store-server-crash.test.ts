@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CollectionSchema, MutationResult } from '@wedsync/protocol';
+import type { MutationResult } from '@wedsync/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { TEST_SCHEMAS } from '../../server/test/fixtures/sync-harness.ts';
 import { startSyncServerChild } from '../../server/test/fixtures/sync-server-process.ts';
 import { signTestToken } from '../../server/test/fixtures/sync-test-client.ts';
 import { FileQueueStorage } from '../src/outbox/file-queue-storage.ts';
@@ -21,23 +22,13 @@ import { settledWhen } from './store-sync-fixture.ts';
  * resend. The raw-protocol variant, which always resends, is packages/server/test/sync-crash.test.ts.
  */
 const TOPIC = 'wedding:sdk-crash';
-/** The crash fixture's schema (TEST_SCHEMAS of the server tests): `notes` is a text field. */
-const ITEMS: CollectionSchema = {
-  name: 'items',
-  fields: {
-    title: { id: 1, kind: 'lww' },
-    notes: { id: 2, kind: 'text' },
-    tags: { id: 3, kind: 'list' },
-    date: { id: 4, kind: 'manual' },
-    count: { id: 5, kind: 'lww' },
-  },
-};
 
 /** An app instance: SDK client + store over a file queue (the Node persistence adapter). */
 async function openApp(wsUrl: string, queuePath: string) {
   const store = await RecordStore.open({
     storage: new FileQueueStorage(queuePath),
-    schemas: [ITEMS],
+    // The crash fixture server's own schema: `notes` of `items` is a text field.
+    schemas: TEST_SCHEMAS,
     defaultTopic: TOPIC,
     onError: (error) => {
       throw error;
