@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyticsPoint, AnalyticsSeries, TelemetryReport } from '@wedsync/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SyncTestClient,
-  signTestToken,
-  TEST_JWT_SECRET,
-} from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
+import { SyncTestClient, signTestToken } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
+import { testAppConfig } from './test-app-config.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -64,17 +60,7 @@ describe('sync analytics in the app (R16.1, R16.2)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'wedsync-analytics-'));
     minute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
     clockMs = minute + 5_000;
-    server = await startAppServer(
-      loadAppConfig({
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        JWT_SECRET: TEST_JWT_SECRET,
-        WEB_DIST_DIR: join(dataDir, 'no-web'),
-      }),
-      { clock: () => clockMs },
-    );
+    server = await startAppServer(testAppConfig(dataDir), { clock: () => clockMs });
   }, 180_000);
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldOp } from '@wedsync/protocol';
 import { fieldIdOf } from '@wedsync/wedding';
-import {
-  SyncTestClient,
-  signTestToken,
-  TEST_JWT_SECRET,
-} from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
+import { SyncTestClient, signTestToken } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
+import { testAppConfig } from './test-app-config.ts';
 
 /** The app as `npm start` runs it (embedded PGlite, seeded world), on port 0, with a known JWT secret. */
 export interface ApiWorld {
@@ -45,16 +41,7 @@ export interface ApiCaller {
 
 export async function startApiWorld(): Promise<ApiWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wedsync-api-'));
-  const server = await startAppServer(
-    loadAppConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_JWT_SECRET,
-      WEB_DIST_DIR: join(dataDir, 'no-web'),
-    }),
-  );
+  const server = await startAppServer(testAppConfig(dataDir));
   const clients: SyncTestClient[] = [];
   let mid = 0;
   const call = async (userId: string, method: string, path: string, body?: unknown): Promise<ApiResponse> => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { FanoutBus } from '@wedsync/server';
 import { createPostgresStorage, type SqlStorage } from '@wedsync/storage-postgres';
 import pg from 'pg';
-import { SyncTestClient, TEST_JWT_SECRET } from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
+import { SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
+import { testAppConfig } from './test-app-config.ts';
 
 export interface PostgresAppNodesOptions {
   /** DATABASE_URL; an empty string leaves the schema undropped (there is nothing to drop). */
@@ -38,14 +38,7 @@ export class PostgresAppNodes {
   async start(nodeCount: number, onNode?: (node: AppServer) => void): Promise<void> {
     const dataDir = await mkdtemp(join(tmpdir(), this.options.dataDirPrefix));
     this.dataDir = dataDir;
-    const config = loadAppConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_JWT_SECRET,
-      WEB_DIST_DIR: join(dataDir, 'no-web'),
-    });
+    const config = testAppConfig(dataDir);
     const { databaseUrl, schema } = this.options;
     for (let n = 0; n < nodeCount; n++) {
       const storage = await createPostgresStorage({ connectionString: databaseUrl, schema, poolSize: 4 });

@@ -5,9 +5,9 @@ import type { FieldOp, MutateReply, Mutation } from '@wedsync/protocol';
 import { type FanoutBus, InProcessBusHub } from '@wedsync/server';
 import { createPgliteStorage, type SqlStorage } from '@wedsync/storage-postgres';
 import { fieldIdOf } from '@wedsync/wedding';
-import { SyncTestClient, TEST_JWT_SECRET } from '../../../packages/server/test/fixtures/sync-test-client.ts';
-import { loadAppConfig } from '../src/app-config.ts';
+import { SyncTestClient } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type AppServer, startAppServer } from '../src/app-server.ts';
+import { testAppConfig } from './test-app-config.ts';
 
 /**
  * App nodes for the wiring tests: one in-memory PGlite database and one in-process bus hub shared by
@@ -36,14 +36,7 @@ export class AppCluster {
   async addNode(): Promise<AppServer> {
     const bus = this.hub.createBus();
     this.buses.push(bus);
-    const config = loadAppConfig({
-      DATA_DIR: this.dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_JWT_SECRET,
-      WEB_DIST_DIR: join(this.dataDir, 'no-web'),
-    });
+    const config = testAppConfig(this.dataDir);
     const node = await startAppServer(config, { storage: this.storage, bus });
     this.nodes.push(node);
     return node;
