@@ -295,12 +295,18 @@ if (!process.argv.includes('--no-pglite')) {
 const databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl && !process.argv.includes('--no-postgres')) {
   const schema = `bench_audit_${randomBytes(4).toString('hex')}`;
-  // node-postgres names its connections after PGAPPNAME: the bench's backends are told apart from others'.
-  process.env.PGAPPNAME = schema;
+  // The bench's connections carry `application_name` = the schema, so its backends are told apart from others'.
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', schema);
   backends.push({
     name: 'postgres',
     open: () =>
-      createPostgresStorage({ connectionString: databaseUrl, schema, poolSize: 10, migrations: [AUDIT_MIGRATIONS] }),
+      createPostgresStorage({
+        connectionString: url.toString(),
+        schema,
+        poolSize: 10,
+        migrations: [AUDIT_MIGRATIONS],
+      }),
     databaseCpu: (storage) => backendCpu(storage.sql, schema),
     async dispose(storage) {
       await storage.close();
