@@ -118,8 +118,8 @@ export async function commitGroup(
     }
     const marks = [...lastMids].map(([clientId, lastMid]) => ({ clientId, lastMid }));
     const changes = await writeVersions(tx, context.staged, marks);
-    const afters = context.staged.map((version) => version.fields);
-    const followUps = hooks ? await hooks.run(tx, writtenVersions(changes, befores, afters)) : [];
+    const afters = () => context.staged.map((version) => version.fields);
+    const followUps = hooks?.active ? await hooks.run(tx, writtenVersions(changes, befores, afters())) : [];
     const results = requests.map((_, index) => ({
       results: pending[index]!.map((result) => (typeof result === 'function' ? result() : result)),
       changes: changes.filter((_, position) => owners[position] === index),

@@ -108,7 +108,7 @@ export async function rollbackRecord(
       : [];
     const staged = [version, ...derived.map((entry) => entry.version)];
     const changes = await writeVersions(tx, staged);
-    if (hooks) {
+    if (hooks?.active) {
       const befores = staged.map((_, index) => (index === 0 ? before : undefined));
       followUps = await hooks.run(
         tx,

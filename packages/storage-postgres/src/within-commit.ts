@@ -35,6 +35,11 @@ export class WithinCommitHooks {
     return () => this.hooks.delete(hook);
   }
 
+  /** Whether any hook is added (else a transaction builds nothing for them). */
+  get active(): boolean {
+    return this.hooks.size > 0;
+  }
+
   /**
    * Runs every hook on the versions a transaction wrote, inside it (call after `writeVersions`, before
    * the transaction function returns); resolves with the follow-ups to `afterCommit` once it committed.
