@@ -37,7 +37,9 @@ afterAll(() => harness.dispose());
 type Sent = { data: string | Uint8Array; ref?: string };
 
 let counter = 0;
-const uniqueRef = () => `f${++counter}`;
+// Long enough that a random string of the other arbitraries (e.g. "f6" from fc.jsonValue, seed
+// 1301945767) never equals it: such a frame's reply would be counted as a second reply to this ref.
+const uniqueRef = () => `fuzz-ref-${++counter}`;
 
 const topicArb = fc.oneof(
   fc.constantFrom('realtime:room', 'realtime:wedding:w1', 'phoenix', 'realtime:', '', 'wedding:w1', 'x'.repeat(300)),
