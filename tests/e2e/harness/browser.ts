@@ -43,7 +43,8 @@ export async function logInAs(
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByRole('button', { name: `Log in as ${name}` }).click();
-  await page.getByRole('status', { name: 'Connection: connected' }).waitFor({ timeout: 20_000 });
+  // Generous: ten browser contexts on a 2-core CI machine can take over 20 s to all connect.
+  await page.getByRole('status', { name: 'Connection: connected' }).waitFor({ timeout: 45_000 });
   return { context, page };
 }
 
