@@ -200,6 +200,95 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
       expect(resolved).toEqual([`${wedding}/ann-${t}`]);
     });
 
+    it('R14.1 copied changes are stored per writer and batch, yet listed change by change: paging, kinds, time, actor, forActor, retention', async () => {
+      const { storage, audit } = fixture();
+      const t = tag();
+      const wedding = `wedding:${t}`;
+      const schemas = compileSchemas(TEST_SCHEMAS);
+      await audit.backfillApplied({ cutoffMs: Date.now() - 60_000 });
+      await audit.backfillApplied();
+      const t0 = 7_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
+      let mid = 0;
+      let step = 0;
+      const write = (user: string, id: string, base: number) =>
+        storage.commit({
+          clientId: `${user}:tab`,
+          actor: { userId: user, name: user },
+          scope: wedding,
+          mutations: [{ mid: ++mid, c: 'items', id, base, ops: sets({ [F.title]: `${user}-${base}` }) }],
+          schemas,
+          nowMs: t0 + ++step,
+        });
+      const [ann, bob] = [`ann-${t}`, `bob-${t}`];
+      // Interleaved writers: one import batch holds two groups (ann's, bob's).
+      await write(ann, `${t}-a`, 0); // t0+1
+      await write(bob, `${t}-b`, 0); // t0+2
+      await write(ann, `${t}-a`, 1); // t0+3
+      await write(bob, `${t}-b`, 1); // t0+4
+      const rolledBack = await storage.rollback({
+        scope: wedding,
+        c: 'items',
+        id: `${t}-a`,
+        toVersion: 1,
+        actor: { userId: ann, name: ann },
+        clientId: `${ann}:tab`,
+        schemas,
+        nowMs: t0 + ++step, // t0+5
+      });
+      if (!('change' in rolledBack)) throw new Error(rolledBack.error.code);
+      const tenantOf = ({ scope }: { scope?: string }) => scope ?? null;
+      expect(await audit.backfillApplied({ tenantOf })).toBe(5);
+      // One row per writer of the batch, not one per change (what keeps the import cheap).
+      const rows = await storage.sql.query<{ n: unknown }>(
+        'SELECT cardinality(seqs) AS n FROM audit_applied WHERE tenant = $1 ORDER BY actor',
+        [wedding],
+      );
+      expect(rows.map((row) => Number(row.n))).toEqual([3, 2]);
+      const all = await audit.query({ tenant: wedding });
+      expect(all.map((entry) => [entry.kind, entry.actor, Date.parse(entry.at)])).toEqual([
+        ['rollback', ann, t0 + 5],
+        ['mutation_applied', bob, t0 + 4],
+        ['mutation_applied', ann, t0 + 3],
+        ['mutation_applied', bob, t0 + 2],
+        ['mutation_applied', ann, t0 + 1],
+      ]);
+      const ids = all.map((entry) => BigInt(entry.id));
+      expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : 1)));
+      expect(new Set(ids).size).toBe(5);
+      expect(all[0]).toMatchObject({ tenant: wedding, c: 'items', recordId: `${t}-a`, node: 'log', topic: null });
+      // Pages of two walk the batch across its two groups, each change once, newest first.
+      const paged: string[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await audit.query({ tenant: wedding, limit: 2, before });
+        paged.push(...page.map((entry) => entry.id));
+        if (page.length < 2) break;
+        before = page.at(-1)?.id;
+      }
+      expect(paged).toEqual(all.map((entry) => entry.id));
+      expect((await audit.query({ tenant: wedding, kinds: ['rollback'] })).map((entry) => entry.kind)).toEqual([
+        'rollback',
+      ]);
+      expect(await audit.query({ tenant: wedding, kinds: ['join', 'leave'] })).toEqual([]);
+      expect(await audit.query({ tenant: wedding, topic: wedding })).toEqual([]);
+      const window = await audit.query({ tenant: wedding, fromMs: t0 + 2, toMs: t0 + 4 });
+      expect(window.map((entry) => Date.parse(entry.at))).toEqual([t0 + 3, t0 + 2]);
+      const bobs = await audit.query({ tenant: wedding, actor: bob });
+      expect(bobs.map((entry) => [entry.recordId, entry.details])).toEqual([
+        [`${t}-b`, { mid: 4, v: 2, seq: expect.any(Number), backfilled: true }],
+        [`${t}-b`, { mid: 2, v: 1, seq: expect.any(Number), backfilled: true }],
+      ]);
+      expect(await audit.query({ tenant: `wedding:${t}-other`, members: [] })).toEqual([]);
+      expect((await audit.forActor(ann, t0 + 2)).map((entry) => [entry.kind, Date.parse(entry.at)])).toEqual([
+        ['mutation_applied', t0 + 3],
+        ['rollback', t0 + 5],
+      ]);
+      // Retention drops a group once its newest change is older than the cutoff: bob's (newest t0+4)
+      // goes at t0+5, ann's (newest t0+5) stays whole.
+      expect(await audit.prune(t0 + 5)).toBeGreaterThanOrEqual(2);
+      expect((await audit.query({ tenant: wedding })).map((entry) => entry.actor)).toEqual([ann, ann, ann]);
+    });
+
     it('R14.1 the real actor of an anonymised write is the user the client id belongs to', () => {
       expect(realActor('anon:u-emma', 'u-emma:tab-1')).toBe('u-emma');
       expect(realActor('u-emma', 'u-emma:tab-1')).toBe('u-emma');

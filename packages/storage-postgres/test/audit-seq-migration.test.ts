@@ -21,6 +21,7 @@ describe('audit trail migration 002 (seq column)', () => {
       expect(await runMigrations(sql, [AUDIT_MIGRATIONS])).toEqual([
         'audit/002_audit_events_seq.sql',
         'audit/003_audit_events_tenant_ascending.sql',
+        'audit/004_audit_applied_groups.sql',
       ]);
       const rows = await sql.query<{ kind: string; seq: unknown }>('SELECT kind, seq FROM audit_events ORDER BY id');
       expect(rows.map((row) => [row.kind, row.seq === null ? null : Number(row.seq)])).toEqual([

@@ -27,7 +27,8 @@ export interface AuditQuery {
 }
 
 interface AuditRow extends SqlRow {
-  id: unknown;
+  /** The entry id (see ENTRIES_PER_ROW). */
+  eid: unknown;
   at_ms: unknown;
   kind: string;
   actor: string | null;
@@ -42,7 +43,7 @@ interface AuditRow extends SqlRow {
   details: Record<string, unknown> | null;
 }
 
-const COLUMNS = 'id, at_ms, kind, actor, tenant, topic, c, record_id, code, reason, node, session_id, details';
+const COLUMNS = 'at_ms, kind, actor, tenant, topic, c, record_id, code, reason, node, session_id, details';
 
 /**
  * The audit trail in PostgreSQL / PGlite (R14.1): batch appends (one statement per batch), the
@@ -86,6 +87,8 @@ export class SqlAuditStore implements AuditStore {
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
          AS e(at_ms, kind, actor, tenant, topic, scope, c, record_id, code, reason, node, session_id, details, seq)
+       -- A change the log import already copied (its seq is behind the watermark) is not written twice.
+       WHERE e.seq IS NULL OR e.seq > coalesce((SELECT checked_seq FROM audit_backfill WHERE id = 1), 0)
        ON CONFLICT DO NOTHING`,
       columns,
     );
@@ -94,20 +97,44 @@ export class SqlAuditStore implements AuditStore {
   /** Newest first. Only the tenant's events and its members' tenant-less events: never another tenant's. */
   async query(query: AuditQuery): Promise<AuditEntry[]> {
     const params: unknown[] = [query.tenant, [...(query.members ?? [])]];
-    const where = ['(tenant = $1 OR (tenant IS NULL AND actor = ANY($2::text[])))'];
-    const add = (clause: string, value: unknown) => {
+    const add = (value: unknown) => {
       params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
+      return `$${params.length}`;
     };
-    if (query.fromMs !== undefined) add('at_ms >= ?', query.fromMs);
-    if (query.toMs !== undefined) add('at_ms < ?', query.toMs);
-    if (query.kinds && query.kinds.length > 0) add('kind = ANY(?::text[])', [...query.kinds]);
-    if (query.actor !== undefined) add('actor = ?', query.actor);
-    if (query.topic !== undefined) add('topic = ?', query.topic);
-    if (query.before !== undefined) add('id < ?', query.before);
+    const events = ['(tenant = $1 OR (tenant IS NULL AND actor = ANY($2::text[])))'];
+    const groups = ['(g.tenant = $1 OR (g.tenant IS NULL AND g.actor = ANY($2::text[])))'];
+    if (query.fromMs !== undefined) {
+      const fromMs = add(query.fromMs);
+      events.push(`at_ms >= ${fromMs}`);
+      groups.push(`g.at_ms >= ${fromMs}`, `x.at_ms >= ${fromMs}`);
+    }
+    if (query.toMs !== undefined) {
+      const toMs = add(query.toMs);
+      events.push(`at_ms < ${toMs}`);
+      groups.push(`g.first_at_ms < ${toMs}`, `x.at_ms < ${toMs}`);
+    }
+    let withGroups = query.topic === undefined; // copied changes have no topic
+    if (query.kinds && query.kinds.length > 0) {
+      const kinds = add([...query.kinds]);
+      events.push(`kind = ANY(${kinds}::text[])`);
+      groups.push(`${APPLIED_KIND} = ANY(${kinds}::text[])`);
+      withGroups &&= query.kinds.some(isAppliedKind);
+    }
+    if (query.actor !== undefined) {
+      const actor = add(query.actor);
+      events.push(`actor = ${actor}`);
+      groups.push(`g.actor = ${actor}`);
+    }
+    if (query.topic !== undefined) events.push(`topic = ${add(query.topic)}`);
+    if (query.before !== undefined) {
+      const before = BigInt(query.before);
+      const [row, entry] = [add(String(before / ENTRIES_PER_ROW)), add(String(before))];
+      events.push(`id <= ${row}::bigint`, `id * ${ENTRIES_PER_ROW} < ${entry}::bigint`);
+      groups.push(`g.id <= ${row}::bigint`, `g.id * ${ENTRIES_PER_ROW} + x.ord < ${entry}::bigint`);
+    }
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1_000);
     const rows = await this.sql.query<AuditRow>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`,
+      `${entriesSql(events, withGroups ? groups : null)} ORDER BY eid DESC LIMIT ${limit}`,
       params,
     );
     return rows.map(toEntry);
@@ -116,18 +143,24 @@ export class SqlAuditStore implements AuditStore {
   /** One user's events since `sinceMs`, oldest first (R15.2 problem reports), at most `limit` (default 1 000). */
   async forActor(actor: string, sinceMs: number, limit = 1_000): Promise<AuditEntry[]> {
     const rows = await this.sql.query<AuditRow>(
-      `SELECT ${COLUMNS} FROM (
-         SELECT ${COLUMNS} FROM audit_events WHERE actor = $1 AND at_ms >= $2 ORDER BY id DESC LIMIT $3
-       ) recent ORDER BY id`,
+      `SELECT * FROM (
+         ${entriesSql(['actor = $1', 'at_ms >= $2'], ['g.actor = $1', 'g.at_ms >= $2', 'x.at_ms >= $2'])}
+         ORDER BY eid DESC LIMIT $3
+       ) recent ORDER BY eid`,
       [actor, sinceMs, limit],
     );
     return rows.map(toEntry);
   }
 
-  /** Deletes events older than `olderThanMs` (retention); returns how many. */
+  /**
+   * Deletes events older than `olderThanMs` (retention); returns how many. A group of copied changes
+   * goes when its newest change is that old (a group spans one import batch, seconds).
+   */
   async prune(olderThanMs: number): Promise<number> {
     const rows = await this.sql.query<{ n: unknown }>(
-      'WITH gone AS (DELETE FROM audit_events WHERE at_ms < $1 RETURNING 1) SELECT count(*) AS n FROM gone',
+      `WITH events AS (DELETE FROM audit_events WHERE at_ms < $1 RETURNING 1),
+            groups AS (DELETE FROM audit_applied WHERE at_ms < $1 RETURNING cardinality(seqs) AS n)
+       SELECT (SELECT count(*) FROM events) + (SELECT coalesce(sum(n), 0) FROM groups) AS n`,
       [olderThanMs],
     );
     return Number(rows[0]?.n ?? 0);
@@ -139,25 +172,34 @@ export class SqlAuditStore implements AuditStore {
    * anonymised label), and moves a durable watermark past them so each log entry is read once. With a
    * trail that has `appliedChangesFromLog`, this is how applied changes enter the trail; otherwise it
    * backfills what a crash lost, and `cutoffMs` (older than any node's unwritten buffer, e.g. now −
-   * 1 min) keeps it off entries still on their way. Nodes may run it concurrently (a change is in the
-   * trail once). Run it more often than the log is pruned (LOG_RETENTION_DAYS). Returns how many it wrote.
+   * 1 min) keeps it off entries still on their way. The changes of one writer in one batch are stored as
+   * one `audit_applied` row (the query expands it, in seq order within the batch). Nodes may run it concurrently: a batch is written
+   * only by the node whose compare-and-set moves the watermark from where it read it, so a change is in
+   * the trail once. Run it more often than the log is pruned (LOG_RETENTION_DAYS). Returns how many
+   * changes it wrote. `batchSize`: default and at most 1 000.
    */
   async backfillApplied(
     options: { cutoffMs?: number; tenantOf?: TenantResolver; batchSize?: number } = {},
   ): Promise<number> {
-    const batchSize = options.batchSize ?? 1_000;
-    const cutoffMs = options.cutoffMs ?? Number.MAX_SAFE_INTEGER;
+    const batchSize = Math.min(Math.max(1, Math.floor(options.batchSize ?? MAX_GROUP_SIZE)), MAX_GROUP_SIZE);
+    // Without a cutoff (null) the planner drops the time condition (which would bring in the at_ms index).
+    const beforeCutoff = (param: string) => `(${param}::bigint IS NULL OR at_ms < ${param})`;
+    const cutoffMs = options.cutoffMs ?? null;
     let written = 0;
     for (;;) {
-      const watermark = await this.backfillWatermark();
-      // The batch's writers: actor and tenant are resolved in Node once per (scope, by, cid), not per row.
+      await this.ensureWatermark();
+      // The batch's writers (actor and tenant are resolved in Node once per (scope, by, cid), not per
+      // row) and the watermark they were read from.
       const writers = await this.sql.query<WriterRow>(
-        `SELECT scope, by, cid, count(*) AS n, max(seq) AS last_seq FROM (
-           SELECT seq, scope, by, cid FROM sync_log WHERE seq > $1 AND at_ms < $2 ORDER BY seq LIMIT $3
+        `WITH mark AS (SELECT checked_seq FROM audit_backfill WHERE id = 1)
+         SELECT (SELECT checked_seq FROM mark) AS watermark, scope, by, cid, count(*) AS n, max(seq) AS last_seq FROM (
+           SELECT seq, scope, by, cid FROM sync_log
+           WHERE seq > (SELECT checked_seq FROM mark) AND ${beforeCutoff('$1')} ORDER BY seq LIMIT $2
          ) batch GROUP BY scope, by, cid`,
-        [watermark, cutoffMs, batchSize],
+        [cutoffMs, batchSize],
       );
       if (writers.length === 0) return written;
+      const watermark = Number(writers[0]?.watermark);
       const lastSeq = Math.max(...writers.map((writer) => Number(writer.last_seq)));
       const read = writers.reduce((sum, writer) => sum + Number(writer.n), 0);
       const scopes: string[] = [];
@@ -173,64 +215,97 @@ export class SqlAuditStore implements AuditStore {
         actors.push(actor);
         tenants.push(options.tenantOf?.({ scope: writer.scope, actor }) ?? null);
       }
-      // One statement copies the batch inside the database (a change already in the trail, written live
-      // or by another node, is skipped by the unique seq) and moves the watermark past it.
-      const inserted = await this.sql.query<{ n: unknown }>(
-        `WITH writer AS (
+      // One statement claims the batch (the watermark moves from where this node read it, or nothing
+      // happens: a concurrent node's update makes the re-checked condition false) and copies it inside
+      // the database, one row per writer. A change already in the trail as a live event is skipped.
+      const copied = await this.sql.query<{ n: unknown; claimed: unknown }>(
+        `WITH claimed AS (
+           UPDATE audit_backfill SET checked_seq = $3 WHERE id = 1 AND checked_seq = $1 RETURNING 1
+         ), batch_id AS (
+           -- Taken once the batch is claimed, so batches get ids in seq order across nodes.
+           SELECT nextval('audit_events_id_seq') AS id FROM claimed
+         ), writer AS (
            SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
              AS w(scope, by, cid, actor, tenant)
          ), batch AS MATERIALIZED (
            -- The batch's log range, read once (not once per writer).
-           SELECT seq, scope, c, id, v, by, at_ms, cid, mid FROM sync_log
-           WHERE seq > $1 AND seq <= $3 AND at_ms < $2
+           SELECT seq, scope, c, id, v, by, at_ms, cid, mid, row_number() OVER (ORDER BY seq) AS ord FROM sync_log
+           WHERE seq > $1 AND seq <= $3 AND ${beforeCutoff('$2')}
          ), source AS (
-           SELECT b.seq, b.scope, b.c, b.id, b.v, b.at_ms, b.mid, w.actor, w.tenant,
+           SELECT b.seq, b.ord, b.scope, b.c, b.id, b.v, b.at_ms, b.mid, w.actor, w.tenant,
                   -- Only a version without a mutation id can be a rollback (history-store writes rollbacks
                   -- without one): mutations skip the history lookup.
                   CASE WHEN b.mid IS NULL THEN (
                     SELECT h.rollback_of FROM sync_history h WHERE h.c = b.c AND h.id = b.id AND h.v = b.v
                   ) END AS rollback_of
            FROM batch b JOIN writer w ON w.scope = b.scope AND w.by = b.by AND w.cid IS NOT DISTINCT FROM b.cid
+           -- One range probe, hashed: not an index lookup per change.
+           WHERE b.seq NOT IN (SELECT e.seq FROM audit_events e WHERE e.seq > $1 AND e.seq <= $3)
          ), copied AS (
-           INSERT INTO audit_events (at_ms, kind, actor, tenant, scope, c, record_id, node, details, seq)
-           SELECT at_ms,
-                  CASE WHEN rollback_of IS NULL THEN 'mutation_applied' ELSE 'rollback' END,
-                  actor, tenant, scope, c, id, 'log',
-                  CASE WHEN rollback_of IS NOT NULL
-                    THEN jsonb_build_object('to', rollback_of, 'v', v, 'seq', seq, 'backfilled', true)
-                    WHEN mid IS NULL THEN jsonb_build_object('v', v, 'seq', seq, 'backfilled', true)
-                    ELSE jsonb_build_object('mid', mid, 'v', v, 'seq', seq, 'backfilled', true)
-                  END,
-                  seq
-           FROM source ORDER BY seq
-           ON CONFLICT DO NOTHING
-           RETURNING 1
-         ), marked AS (
-           UPDATE audit_backfill SET checked_seq = GREATEST(checked_seq, $3) WHERE id = 1 RETURNING 1
+           INSERT INTO audit_applied (id, at_ms, first_at_ms, actor, tenant, scope, ords, seqs, cs, record_ids, vs, mids, ats, rollback_tos)
+           -- The arrays of a row list its changes in one (any) order, the same in each; ord places them.
+           SELECT (SELECT id FROM batch_id), max(at_ms), min(at_ms), actor, tenant, scope, array_agg(ord), array_agg(seq),
+                  array_agg(c), array_agg(id), array_agg(v), array_agg(mid), array_agg(at_ms), array_agg(rollback_of)
+           FROM source WHERE EXISTS (SELECT 1 FROM claimed)
+           GROUP BY actor, tenant, scope
+           RETURNING cardinality(seqs) AS n
          )
-         SELECT (SELECT count(*) FROM copied) AS n, (SELECT count(*) FROM marked) AS marked`,
+         SELECT (SELECT coalesce(sum(n), 0) FROM copied) AS n, (SELECT count(*) FROM claimed) AS claimed`,
         [watermark, cutoffMs, lastSeq, scopes, bys, cids, actors, tenants],
       );
-      written += Number(inserted[0]?.n ?? 0);
+      // Another node claimed this range first: read the watermark again.
+      if (Number(copied[0]?.claimed ?? 0) === 0) continue;
+      written += Number(copied[0]?.n ?? 0);
       if (read < batchSize) return written;
     }
   }
 
-  /** The log is checked up to here; first use starts at the oldest retained log entry. */
-  private async backfillWatermark(): Promise<number> {
-    if (!this.watermarkReady) {
-      await this.sql.query(
-        `INSERT INTO audit_backfill (id, checked_seq)
-         SELECT 1, pruned_through FROM sync_head WHERE id = 1 ON CONFLICT (id) DO NOTHING`,
-      );
-      this.watermarkReady = true;
-    }
-    const rows = await this.sql.query<{ checked_seq: unknown }>('SELECT checked_seq FROM audit_backfill WHERE id = 1');
-    return Number(rows[0]?.checked_seq ?? 0);
+  /** Creates the watermark row once per store: first use starts at the oldest retained log entry. */
+  private async ensureWatermark(): Promise<void> {
+    if (this.watermarkReady) return;
+    await this.sql.query(
+      `INSERT INTO audit_backfill (id, checked_seq)
+       SELECT 1, pruned_through FROM sync_head WHERE id = 1 ON CONFLICT (id) DO NOTHING`,
+    );
+    this.watermarkReady = true;
   }
 }
 
+/** Entry ids are row id × this + the change's position in its import batch (0 for an `audit_events` row). */
+const ENTRIES_PER_ROW = 1024n;
+/** Changes per import batch, at most (below ENTRIES_PER_ROW). */
+const MAX_GROUP_SIZE = 1_000;
+const APPLIED_KIND = `(CASE WHEN x.rollback_to IS NULL THEN 'mutation_applied' ELSE 'rollback' END)`;
+
+const isAppliedKind = (kind: AuditEventKind) => kind === 'mutation_applied' || kind === 'rollback';
+
+/**
+ * The trail as one list of entries: `audit_events` rows where `events` hold, and the changes of
+ * `audit_applied` groups (g) expanded (x, with their position `ord`) where `groups` hold; each with
+ * its entry id `eid`. Null `groups`: events only.
+ */
+function entriesSql(events: readonly string[], groups: readonly string[] | null): string {
+  const eventsSql = `SELECT id * ${ENTRIES_PER_ROW} AS eid, ${COLUMNS} FROM audit_events WHERE ${events.join(' AND ')}`;
+  if (groups === null) return `SELECT * FROM (${eventsSql}) entries`;
+  return `SELECT * FROM (
+    ${eventsSql}
+    UNION ALL
+    SELECT g.id * ${ENTRIES_PER_ROW} + x.ord, x.at_ms, ${APPLIED_KIND}, g.actor, g.tenant, NULL, x.c, x.record_id,
+           NULL, NULL, 'log', NULL,
+           CASE WHEN x.rollback_to IS NOT NULL
+             THEN jsonb_build_object('to', x.rollback_to, 'v', x.v, 'seq', x.seq, 'backfilled', true)
+             WHEN x.mid IS NULL THEN jsonb_build_object('v', x.v, 'seq', x.seq, 'backfilled', true)
+             ELSE jsonb_build_object('mid', x.mid, 'v', x.v, 'seq', x.seq, 'backfilled', true)
+           END
+    FROM audit_applied g
+    CROSS JOIN LATERAL unnest(g.ords, g.seqs, g.cs, g.record_ids, g.vs, g.mids, g.ats, g.rollback_tos)
+      AS x(ord, seq, c, record_id, v, mid, at_ms, rollback_to)
+    WHERE ${groups.join(' AND ')}
+  ) entries`;
+}
+
 interface WriterRow extends SqlRow {
+  watermark: unknown;
   scope: string;
   by: string;
   cid: string | null;
@@ -263,7 +338,7 @@ export function realActor(by: string, cid: string | null): string {
 
 function toEntry(row: AuditRow): AuditEntry {
   return {
-    id: String(row.id),
+    id: String(row.eid),
     kind: row.kind as AuditEventKind,
     at: new Date(Number(row.at_ms)).toISOString(),
     actor: row.actor,
