@@ -256,16 +256,18 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
       expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : 1)));
       expect(new Set(ids).size).toBe(5);
       expect(all[0]).toMatchObject({ tenant: wedding, c: 'items', recordId: `${t}-a`, node: 'log', topic: null });
-      // Pages of two walk the batch across its two groups, each change once, newest first.
-      const paged: string[] = [];
-      let before: string | undefined;
-      for (;;) {
-        const page = await audit.query({ tenant: wedding, limit: 2, before });
-        paged.push(...page.map((entry) => entry.id));
-        if (page.length < 2) break;
-        before = page.at(-1)?.id;
+      // Pages walk the batch across its two rows (which share an id), each change once, newest first.
+      for (const limit of [1, 2, 3]) {
+        const paged: string[] = [];
+        let before: string | undefined;
+        for (;;) {
+          const page = await audit.query({ tenant: wedding, limit, before, kinds: ['mutation_applied', 'rollback'] });
+          paged.push(...page.map((entry) => entry.id));
+          if (page.length < limit) break;
+          before = page.at(-1)?.id;
+        }
+        expect(paged, `pages of ${limit}`).toEqual(all.map((entry) => entry.id));
       }
-      expect(paged).toEqual(all.map((entry) => entry.id));
       expect((await audit.query({ tenant: wedding, kinds: ['rollback'] })).map((entry) => entry.kind)).toEqual([
         'rollback',
       ]);

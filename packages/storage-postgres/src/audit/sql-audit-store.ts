@@ -102,23 +102,30 @@ export class SqlAuditStore implements AuditStore {
       return `$${params.length}`;
     };
     const events = ['(tenant = $1 OR (tenant IS NULL AND actor = ANY($2::text[])))'];
+    // Conditions on a group row (g) and on each of its changes (x).
     const groups = ['(g.tenant = $1 OR (g.tenant IS NULL AND g.actor = ANY($2::text[])))'];
+    const changes: string[] = [];
     if (query.fromMs !== undefined) {
       const fromMs = add(query.fromMs);
       events.push(`at_ms >= ${fromMs}`);
-      groups.push(`g.at_ms >= ${fromMs}`, `x.at_ms >= ${fromMs}`);
+      groups.push(`g.at_ms >= ${fromMs}`);
+      changes.push(`x.at_ms >= ${fromMs}`);
     }
     if (query.toMs !== undefined) {
       const toMs = add(query.toMs);
       events.push(`at_ms < ${toMs}`);
-      groups.push(`g.first_at_ms < ${toMs}`, `x.at_ms < ${toMs}`);
+      groups.push(`g.first_at_ms < ${toMs}`);
+      changes.push(`x.at_ms < ${toMs}`);
     }
     let withGroups = query.topic === undefined; // copied changes have no topic
     if (query.kinds && query.kinds.length > 0) {
       const kinds = add([...query.kinds]);
       events.push(`kind = ANY(${kinds}::text[])`);
-      groups.push(`${APPLIED_KIND} = ANY(${kinds}::text[])`);
       withGroups &&= query.kinds.some(isAppliedKind);
+      // Both applied kinds asked for: every change of a row qualifies.
+      if (!(query.kinds.includes('mutation_applied') && query.kinds.includes('rollback'))) {
+        changes.push(`${APPLIED_KIND} = ANY(${kinds}::text[])`);
+      }
     }
     if (query.actor !== undefined) {
       const actor = add(query.actor);
@@ -126,15 +133,30 @@ export class SqlAuditStore implements AuditStore {
       groups.push(`g.actor = ${actor}`);
     }
     if (query.topic !== undefined) events.push(`topic = ${add(query.topic)}`);
+    const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1_000);
+    // Rows whose changes are all older than `before` (complete rows); the row of `before` itself is partial.
+    let completeGroups = '';
     if (query.before !== undefined) {
       const before = BigInt(query.before);
       const [row, entry] = [add(String(before / ENTRIES_PER_ROW)), add(String(before))];
       events.push(`id <= ${row}::bigint`, `id * ${ENTRIES_PER_ROW} < ${entry}::bigint`);
-      groups.push(`g.id <= ${row}::bigint`, `g.id * ${ENTRIES_PER_ROW} + x.ord < ${entry}::bigint`);
+      groups.push(`g.id <= ${row}::bigint`);
+      changes.push(`g.id * ${ENTRIES_PER_ROW} + x.ord < ${entry}::bigint`);
+      completeGroups = ` AND g.id < ${row}::bigint`;
     }
-    const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1_000);
+    // A page needs at most `limit` complete rows (each holds at least one change) when no condition
+    // drops changes inside a row: then only the newest are expanded, not the tenant's whole history.
+    // Rows of one batch share an id, so the bound is an id (ties all stay).
+    const onlyRowConditions = changes.every((condition) => condition.startsWith('g.id *'));
+    if (onlyRowConditions) {
+      groups.push(
+        `g.id >= coalesce((SELECT min(id) FROM (
+           SELECT g.id FROM audit_applied g WHERE ${groups.join(' AND ')}${completeGroups} ORDER BY g.id DESC LIMIT ${limit}
+         ) newest), 0)`,
+      );
+    }
     const rows = await this.sql.query<AuditRow>(
-      `${entriesSql(events, withGroups ? groups : null)} ORDER BY eid DESC LIMIT ${limit}`,
+      `${entriesSql(events, withGroups ? [...groups, ...changes] : null, limit)} ORDER BY eid DESC LIMIT ${limit}`,
       params,
     );
     return rows.map(toEntry);
@@ -284,9 +306,12 @@ const isAppliedKind = (kind: AuditEventKind) => kind === 'mutation_applied' || k
  * `audit_applied` groups (g) expanded (x, with their position `ord`) where `groups` hold; each with
  * its entry id `eid`. Null `groups`: events only.
  */
-function entriesSql(events: readonly string[], groups: readonly string[] | null): string {
-  const eventsSql = `SELECT id * ${ENTRIES_PER_ROW} AS eid, ${COLUMNS} FROM audit_events WHERE ${events.join(' AND ')}`;
-  if (groups === null) return `SELECT * FROM (${eventsSql}) entries`;
+function entriesSql(events: readonly string[], groups: readonly string[] | null, limit?: number): string {
+  // With a limit, only the newest `limit` events can be on the page (one entry per row, ids grow).
+  const eventsSql = `(SELECT id * ${ENTRIES_PER_ROW} AS eid, ${COLUMNS} FROM audit_events WHERE ${events.join(' AND ')}${
+    limit === undefined ? '' : ` ORDER BY id DESC LIMIT ${limit}`
+  })`;
+  if (groups === null) return `SELECT * FROM ${eventsSql} entries`;
   return `SELECT * FROM (
     ${eventsSql}
     UNION ALL
