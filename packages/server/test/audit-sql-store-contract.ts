@@ -1,4 +1,5 @@
 import { compileSchemas } from '@wedsync/merge';
+import type { AuditEventKind } from '@wedsync/protocol';
 import { realActor, SqlAuditStore, type SqlStorage } from '@wedsync/storage-postgres';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../src/audit/audit-sink.ts';
@@ -257,16 +258,22 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
       expect(new Set(ids).size).toBe(5);
       expect(all[0]).toMatchObject({ tenant: wedding, c: 'items', recordId: `${t}-a`, node: 'log', topic: null });
       // Pages walk the batch across its two rows (which share an id), each change once, newest first.
+      // With a time window, ann's row (t0+1, +3, +5) is cut by it and bob's (t0+2, +4) is not.
+      const fromMs = t0 + 2;
       for (const limit of [1, 2, 3]) {
-        const paged: string[] = [];
-        let before: string | undefined;
-        for (;;) {
-          const page = await audit.query({ tenant: wedding, limit, before, kinds: ['mutation_applied', 'rollback'] });
-          paged.push(...page.map((entry) => entry.id));
-          if (page.length < limit) break;
-          before = page.at(-1)?.id;
+        for (const window of [{}, { fromMs }]) {
+          const paged: string[] = [];
+          let before: string | undefined;
+          for (;;) {
+            const kinds: AuditEventKind[] = ['mutation_applied', 'rollback'];
+            const page = await audit.query({ tenant: wedding, limit, before, kinds, ...window });
+            paged.push(...page.map((entry) => entry.id));
+            if (page.length < limit) break;
+            before = page.at(-1)?.id;
+          }
+          const expected = all.filter((entry) => !('fromMs' in window) || Date.parse(entry.at) >= fromMs);
+          expect(paged, `pages of ${limit} ${JSON.stringify(window)}`).toEqual(expected.map((entry) => entry.id));
         }
-        expect(paged, `pages of ${limit}`).toEqual(all.map((entry) => entry.id));
       }
       expect((await audit.query({ tenant: wedding, kinds: ['rollback'] })).map((entry) => entry.kind)).toEqual([
         'rollback',
@@ -289,6 +296,47 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
       // goes at t0+5, ann's (newest t0+5) stays whole.
       expect(await audit.prune(t0 + 5)).toBeGreaterThanOrEqual(2);
       expect((await audit.query({ tenant: wedding })).map((entry) => entry.actor)).toEqual([ann, ann, ann]);
+    });
+
+    it('R14.1 pages of copied changes are whole across import batches, with and without a time window', async () => {
+      const { storage, audit } = fixture();
+      const t = tag();
+      const wedding = `wedding:${t}`;
+      const schemas = compileSchemas(TEST_SCHEMAS);
+      await audit.backfillApplied({ cutoffMs: Date.now() - 60_000 });
+      await audit.backfillApplied();
+      const t0 = 6_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
+      // ann writes at t0+1, +3, +5, +7; bob at t0+2, +4, +6. Batches of four: rows ann (1, 3), bob (2, 4),
+      // then ann (5, 7), bob (6); a window ending at t0+7 cuts the newest row, ann (5, 7).
+      for (let step = 1; step <= 7; step++) {
+        const user = step % 2 ? `ann-${t}` : `bob-${t}`;
+        await storage.commit({
+          clientId: `${user}:tab`,
+          actor: { userId: user, name: user },
+          scope: wedding,
+          mutations: [{ mid: step, c: 'items', id: `${t}-${step}`, base: 0, ops: sets({ [F.title]: step }) }],
+          schemas,
+          nowMs: t0 + step,
+        });
+      }
+      const tenantOf = ({ scope }: { scope?: string }) => scope ?? null;
+      expect(await audit.backfillApplied({ tenantOf, batchSize: 4 })).toBe(7);
+      const all = await audit.query({ tenant: wedding });
+      expect(all.map((entry) => Date.parse(entry.at) - t0)).toEqual([7, 6, 5, 4, 3, 2, 1]);
+      for (const limit of [1, 2, 3]) {
+        for (const [from, to] of [[0, 99], [2, 99], [0, 7], [2, 7], [5, 99]] as const) {
+          const paged: number[] = [];
+          let before: string | undefined;
+          for (;;) {
+            const page = await audit.query({ tenant: wedding, limit, before, fromMs: t0 + from, toMs: t0 + to });
+            paged.push(...page.map((entry) => Date.parse(entry.at) - t0));
+            if (page.length < limit) break;
+            before = page.at(-1)?.id;
+          }
+          const expected = [7, 6, 5, 4, 3, 2, 1].filter((step) => step >= from && step < to);
+          expect(paged, `pages of ${limit}, t0+${from} … t0+${to}`).toEqual(expected);
+        }
+      }
     });
 
     it('R14.1 the real actor of an anonymised write is the user the client id belongs to', () => {

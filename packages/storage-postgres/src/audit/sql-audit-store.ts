@@ -105,17 +105,21 @@ export class SqlAuditStore implements AuditStore {
     // Conditions on a group row (g) and on each of its changes (x).
     const groups = ['(g.tenant = $1 OR (g.tenant IS NULL AND g.actor = ANY($2::text[])))'];
     const changes: string[] = [];
+    // Row conditions under which every change of a row passes `changes` (a complete row); null: none can.
+    let complete: string[] | null = [];
     if (query.fromMs !== undefined) {
       const fromMs = add(query.fromMs);
       events.push(`at_ms >= ${fromMs}`);
       groups.push(`g.at_ms >= ${fromMs}`);
       changes.push(`x.at_ms >= ${fromMs}`);
+      complete.push(`g.first_at_ms >= ${fromMs}`);
     }
     if (query.toMs !== undefined) {
       const toMs = add(query.toMs);
       events.push(`at_ms < ${toMs}`);
       groups.push(`g.first_at_ms < ${toMs}`);
       changes.push(`x.at_ms < ${toMs}`);
+      complete.push(`g.at_ms < ${toMs}`);
     }
     let withGroups = query.topic === undefined; // copied changes have no topic
     if (query.kinds && query.kinds.length > 0) {
@@ -125,6 +129,7 @@ export class SqlAuditStore implements AuditStore {
       // Both applied kinds asked for: every change of a row qualifies.
       if (!(query.kinds.includes('mutation_applied') && query.kinds.includes('rollback'))) {
         changes.push(`${APPLIED_KIND} = ANY(${kinds}::text[])`);
+        complete = null;
       }
     }
     if (query.actor !== undefined) {
@@ -134,25 +139,26 @@ export class SqlAuditStore implements AuditStore {
     }
     if (query.topic !== undefined) events.push(`topic = ${add(query.topic)}`);
     const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1_000);
-    // Rows whose changes are all older than `before` (complete rows); the row of `before` itself is partial.
-    let completeGroups = '';
     if (query.before !== undefined) {
       const before = BigInt(query.before);
       const [row, entry] = [add(String(before / ENTRIES_PER_ROW)), add(String(before))];
       events.push(`id <= ${row}::bigint`, `id * ${ENTRIES_PER_ROW} < ${entry}::bigint`);
       groups.push(`g.id <= ${row}::bigint`);
       changes.push(`g.id * ${ENTRIES_PER_ROW} + x.ord < ${entry}::bigint`);
-      completeGroups = ` AND g.id < ${row}::bigint`;
+      complete?.push(`g.id < ${row}::bigint`); // the row of `before` itself may be cut
     }
-    // A page needs at most `limit` complete rows (each holds at least one change) when no condition
-    // drops changes inside a row: then only the newest are expanded, not the tenant's whole history.
-    // Rows of one batch share an id, so the bound is an id (ties all stay).
-    const onlyRowConditions = changes.every((condition) => condition.startsWith('g.id *'));
-    if (onlyRowConditions) {
+    // The page's entries are all in rows at or above the id where the newest complete rows reach
+    // `limit` changes (each row holds at least one): only those rows are expanded, not the tenant's whole
+    // history. Rows of one batch share an id, so the bound is an id (ties all stay).
+    if (complete !== null) {
       groups.push(
         `g.id >= coalesce((SELECT min(id) FROM (
-           SELECT g.id FROM audit_applied g WHERE ${groups.join(' AND ')}${completeGroups} ORDER BY g.id DESC LIMIT ${limit}
-         ) newest), 0)`,
+           SELECT id, coalesce(sum(n) OVER (ORDER BY id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+           FROM (
+             SELECT g.id, cardinality(g.ords) AS n FROM audit_applied g
+             WHERE ${[...groups, ...complete].join(' AND ')} ORDER BY g.id DESC LIMIT ${limit}
+           ) newest
+         ) counted WHERE newer < ${limit}), 0)`,
       );
     }
     const rows = await this.sql.query<AuditRow>(
