@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditPage, MutationResult } from '@wedsync/protocol';
 import { fieldIdOf } from '@wedsync/wedding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signTestToken } from '../../../packages/server/test/fixtures/sync-test-client.ts';
 import { type ApiWorld, startApiWorld } from './api-fixture.ts';
 
@@ -136,6 +136,39 @@ describe('audit trail in the app (R14.1)', () => {
     expect(noah.body.tenant).toBe('supplier:bloom');
     expect(noah.text).not.toMatch(/emma|james|w-emma/i);
     expect((await world.as('u-bob').get('/api/audit')).status).toBe(403);
+  });
+
+  it('R14.1 R14.2 a team member’s connection shows in the supplier’s trail only if it worked there', async () => {
+    const sessionsOf = async (userId: string) => {
+      await world.server.audit.catchUp();
+      const mine = await world.server.audit.store.forActor(userId, 0);
+      return new Set(mine.filter((entry) => entry.kind === 'connect').map((entry) => entry.sessionId));
+    };
+    const before = await sessionsOf('u-bob');
+    // Bob's evening connection only reads his own notifications (`user:u-bob`, no tenant) …
+    const evening = await world.connect('u-bob');
+    await evening.join('user:u-bob');
+    await evening.close();
+    // … his working connection joins the studio.
+    const working = await world.connect('u-bob');
+    await working.join(LENSLIGHT);
+    await working.close();
+    const [eveningSession, workingSession] = [...(await sessionsOf('u-bob'))].filter((id) => !before.has(id));
+    expect(eveningSession).toBeDefined();
+    expect(workingSession).toBeDefined();
+    // The server records a disconnect when it has seen the socket close: wait until the working one's is in.
+    await vi.waitFor(
+      async () => {
+        const supplier = await trail('u-sarah', `tenant=${LENSLIGHT}`);
+        const sessions = (kind: AuditEntry['kind']) =>
+          new Set(find(supplier, kind, 'u-bob').map((entry) => entry.sessionId));
+        for (const kind of ['connect', 'disconnect'] as const) {
+          expect(sessions(kind).has(workingSession!), `${kind} of the working connection`).toBe(true);
+          expect(sessions(kind).has(eveningSession!), `${kind} of the evening connection`).toBe(false);
+        }
+      },
+      { timeout: 15_000, interval: 100 },
+    );
   });
 
   it('R14.1 validates queries and pages newest first', async () => {

@@ -22,6 +22,7 @@ describe('audit trail migration 002 (seq column)', () => {
         'audit/002_audit_events_seq.sql',
         'audit/003_audit_events_tenant_ascending.sql',
         'audit/004_audit_applied_groups.sql',
+        'audit/005_audit_events_session_tenant.sql',
       ]);
       const rows = await sql.query<{ kind: string; seq: unknown }>('SELECT kind, seq FROM audit_events ORDER BY id');
       expect(rows.map((row) => [row.kind, row.seq === null ? null : Number(row.seq)])).toEqual([
@@ -37,6 +38,7 @@ describe('audit trail migration 002 (seq column)', () => {
         'audit_events_at',
         'audit_events_pkey',
         'audit_events_seq',
+        'audit_events_session_tenant',
         'audit_events_tenant_id',
       ]);
       // The same change written again (live on another node, or re-imported) is not doubled.

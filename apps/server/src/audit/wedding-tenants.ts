@@ -60,7 +60,10 @@ function tenantOfTopic(directory: Directory, topic: Topic, actor: string | null)
   }
 }
 
-/** A tenant a user may read the audit trail of, and whose members' connection-level events it includes. */
+/**
+ * A tenant a user may read the audit trail of, and whose members' connection-level events it includes
+ * (for connections that acted in the tenant; see `AuditQuery`).
+ */
 export interface AuditGrant {
   tenant: string;
   /** Users whose tenant-less events (connect, disconnect, rate limits without a channel) it shows. */

@@ -10,10 +10,14 @@ export const AUDIT_MIGRATIONS: MigrationSet = {
   dir: fileURLToPath(new URL('./migrations/', import.meta.url)),
 };
 
-/** What one audit query may see: a tenant's events, plus tenant-less events of its members. */
+/**
+ * What one audit query may see: a tenant's events, plus the tenant-less (connection-level) events of
+ * its members' sessions that acted in the tenant — not a member's connection used only elsewhere
+ * (e.g. a photographer's own wedding planning is not their employer's business).
+ */
 export interface AuditQuery {
   tenant: string;
-  /** Users whose connection-level (tenant-less) events belong to this tenant, e.g. its team or partners. */
+  /** Users whose connection-level (tenant-less) events may belong to this tenant, e.g. its team or partners. */
   members?: readonly string[];
   fromMs?: number;
   toMs?: number;
@@ -94,16 +98,24 @@ export class SqlAuditStore implements AuditStore {
     );
   }
 
-  /** Newest first. Only the tenant's events and its members' tenant-less events: never another tenant's. */
+  /**
+   * Newest first. Only the tenant's events and the tenant-less events of its members' sessions that
+   * acted in it: never another tenant's.
+   */
   async query(query: AuditQuery): Promise<AuditEntry[]> {
     const params: unknown[] = [query.tenant, [...(query.members ?? [])]];
     const add = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
-    const events = ['(tenant = $1 OR (tenant IS NULL AND actor = ANY($2::text[])))'];
+    const events = [
+      `(tenant = $1 OR (tenant IS NULL AND actor = ANY($2::text[]) AND EXISTS (
+         SELECT 1 FROM audit_events s WHERE s.session_id = audit_events.session_id AND s.tenant = $1
+       )))`,
+    ];
     // Conditions on a group row (g) and on each of its changes (x).
-    const groups = ['(g.tenant = $1 OR (g.tenant IS NULL AND g.actor = ANY($2::text[])))'];
+    // Copied changes without a tenant (writes to a user's own scopes) belong to no tenant's trail.
+    const groups = ['g.tenant = $1'];
     const changes: string[] = [];
     // Row conditions under which every change of a row passes `changes` (a complete row); null: none can.
     let complete: string[] | null = [];
