@@ -19,7 +19,7 @@
  * the interval's upper end under the target.
  *
  * Run: `node --import tsx bench/audit-cost.ts [--clients=10] [--mutations=100×batch] [--batch=1,10]
- * [--rounds=21] [--pairs] [--import-every-ms=1000] [--no-postgres] [--no-pglite]` (PGlite in memory; PostgreSQL too when DATABASE_URL is set, in a
+ * [--rounds=21] [--pairs] [--control] [--import-every-ms=1000] [--no-postgres] [--no-pglite]` (PGlite in memory; PostgreSQL too when DATABASE_URL is set, in a
  * throw-away schema).
  */
 import { randomBytes } from 'node:crypto';
@@ -118,11 +118,13 @@ function cpuSince(before: Map<number, number>, after: Map<number, number>): numb
 async function round(
   storage: SqlStorage,
   databaseCpu: DatabaseCpu,
-  audited: boolean,
+  onSide: boolean,
   clients: number,
   perClient: number,
   batch: number,
 ) {
+  // `--control`: both sides of every pair run without the trail (the bench's noise floor).
+  const audited = onSide && !control;
   const store = new SqlAuditStore(storage.sql);
   const tenantOf = ({ topic, scope }: { topic?: string; scope?: string }) => topic ?? scope ?? null;
   const trail = audited
@@ -283,6 +285,11 @@ const [importIntervalMs = 1_000] = listArgument('import-every-ms', [1_000]);
 const batches = listArgument('batch', [1, 10]);
 /** `--pairs`: print every off/on pair's rate and CPU per mutation (to see the noise behind the medians). */
 const showPairs = process.argv.includes('--pairs');
+/**
+ * `--control`: an A/A run — the "on" side runs without the trail too, so every cost printed is noise.
+ * Its interval shows how small a cost this machine can resolve with this many pairs.
+ */
+const control = process.argv.includes('--control');
 
 /** The database's own CPU: the bench's backends, found by application_name, read from /proc (µs). */
 function backendCpu(sql: SqlStorage['sql'], applicationName: string): DatabaseCpu {
@@ -350,7 +357,8 @@ const percent = (value: number) => `${value.toFixed(1)} %`;
 console.log(
   `audit-cost: ${clients} clients × ${batches.map((batch) => `${perClientOf(batch)} (batch ${batch})`).join(', ')} ` +
     `mutations, one batch in flight per client, ${rounds} off/on pairs ` +
-    '(after an untimed pair), costs = median over pairs, rates and CPU = medians; charged until the trail is written',
+    '(after an untimed pair), costs = median over pairs, rates and CPU = medians; charged until the trail is written' +
+    (control ? ' — CONTROL RUN (A/A): the trail is off on both sides, every cost below is noise' : ''),
 );
 console.log(
   'storage   batch  off mut/s   on mut/s  thr. cost   (95 % CI)     (at ack)  off CPU µs/mut  on CPU µs/mut  CPU cost   (95 % CI)     audit events  dropped   drain',
