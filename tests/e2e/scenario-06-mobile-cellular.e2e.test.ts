@@ -185,6 +185,11 @@ describe('acceptance scenario 6: mobile viewport on a cellular network', () => {
     await setHidden(sarah.page, false);
     // The rejoins travel over the throttled cellular link (560 ms latency), one channel after another.
     await expect.poll(serverChannels, { timeout: 45_000 }).toBe(before);
+    // Hidden and visible again at once, before the slow link answered the leaves: every channel that
+    // was still leaving rejoins too (it once stayed left, 9 of 11 channels).
+    await setHidden(sarah.page, true);
+    await setHidden(sarah.page, false);
+    await expect.poll(serverChannels, { timeout: 45_000 }).toBe(before);
     await topBar(sarah.page).getByRole('status', { name: 'Connection: connected' }).waitFor();
 
     for (const person of [emma, sarah, james]) await person.context.close();

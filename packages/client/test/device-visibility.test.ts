@@ -104,6 +104,41 @@ describe('R13.1 background updates deferred while hidden, visible content first'
     await client.close();
   });
 
+  it('R13.1 visible again before a slow link answered the leaves: every paused channel still rejoins', async () => {
+    const { client, connectOpen, joinOk, settle } = scriptedClient({ heartbeatIntervalMs: 30_000 });
+    const socket = await connectOpen();
+    for (const topic of ['wedding:1', 'couple:1:tasks', 'supplier:9']) await joinOk(topic, socket);
+    const page = new FakeDocument();
+    const device = new DeviceSync({
+      client,
+      timers: systemTimers,
+      visibility: page,
+      battery: null,
+      network: new NetworkPolicy({ connection: null }),
+      isCritical: (topic) => topic === 'supplier:9',
+    });
+    page.set('hidden');
+    await settle();
+    // Over a throttled link only one leave was answered when the tab came back.
+    socket.reply({ topic: 'wedding:1', event: 'phx_leave' }, 'ok');
+    await settle();
+    expect(client.channel('wedding:1').state).toBe('closed');
+    expect(client.channel('couple:1:tasks').state).toBe('leaving');
+    page.set('visible');
+    await settle();
+    const rejoins = socket.sent.filter((frame) => frame.event === 'phx_join').map((frame) => frame.topic);
+    expect(rejoins.slice(3).sort()).toEqual(['couple:1:tasks', 'wedding:1']);
+    for (const topic of ['wedding:1', 'couple:1:tasks']) socket.reply({ topic, event: 'phx_join' }, 'ok');
+    await settle();
+    expect(['wedding:1', 'couple:1:tasks', 'supplier:9'].map((topic) => client.channel(topic).state)).toEqual([
+      'joined',
+      'joined',
+      'joined',
+    ]);
+    device.dispose();
+    await client.close();
+  });
+
   it('R13.1 after a reconnect the channels of visible content join first, then critical, then the rest', async () => {
     const { client, ws, connectOpen, joinOk, settle } = scriptedClient({ heartbeatIntervalMs: 30_000 });
     const socket = await connectOpen();

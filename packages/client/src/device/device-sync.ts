@@ -220,7 +220,9 @@ export class DeviceSync {
     this.wokenTopics.clear();
     for (const topic of topics) {
       const channel = byTopic.get(topic);
-      if (channel && channel.state === 'closed') this.run(channel.join());
+      // A channel still `leaving` (its leave not answered yet, e.g. over a slow link) rejoins too:
+      // join() ends the pending leave first.
+      if (channel && !WANTS_JOINED.has(channel.state)) this.run(channel.join());
     }
     // Held presence/typing values go out after the joins, so they reach joined channels.
     this.wake();
