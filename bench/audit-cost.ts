@@ -23,7 +23,6 @@
  * throw-away schema).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compileSchemas } from '@wedsync/merge';
@@ -39,6 +38,8 @@ import {
 } from '@wedsync/storage-postgres';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { backendCpu, cpuSince, type DatabaseCpu } from './report/backend-cpu.ts';
+import { median, medianInterval } from './report/median-interval.ts';
 
 // A full collection before each timed round, so garbage of the untimed work before it (the previous
 // round, the import of the unaudited round's changes) is not charged to whichever round follows.
@@ -103,16 +104,6 @@ interface Round {
   auditWritten: number;
   auditDropped: number;
   drainMs: number;
-}
-
-/** Cumulative CPU (µs) of each of the bench's database backends by pid; empty where the database is in this process. */
-type DatabaseCpu = () => Promise<Map<number, number>>;
-
-/** CPU the backends spent since `before`: backends that started since count whole, ended ones are not seen. */
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let micros = 0;
-  for (const [pid, total] of after) micros += total - (before.get(pid) ?? 0);
-  return micros;
 }
 
 async function round(
@@ -245,34 +236,6 @@ async function isolated(storage: SqlStorage, mutations: number, batch: number) {
   return { commitUs, importUs };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-/**
- * A distribution-free 95 % confidence interval of the median of `values` (order statistics: the
- * k-th smallest and k-th largest, with k the largest for which P(Binomial(n, ½) < k) ≤ 2.5 %).
- * Needs at least 6 values; with fewer it is the whole range.
- */
-function medianInterval(values: number[]): { low: number; high: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  let k = 1;
-  let below = 0.5 ** n; // P(X < 1) = P(X = 0)
-  let choose = 1;
-  for (let next = 1; next < n; next++) {
-    choose = (choose * (n - next + 1)) / next;
-    const withNext = below + choose * 0.5 ** n; // P(X < next + 1)
-    if (withNext > 0.025) break;
-    below = withNext;
-    k = next + 1;
-  }
-  if (below > 0.025) k = 1;
-  return { low: sorted[k - 1]!, high: sorted[n - k]! };
-}
-
 const [clients = 10] = listArgument('clients', [10]);
 // Default: 100 requests per client per round at every batch size, so a round at batches of 10 is long
 // enough (seconds) that the trail's per-round fixed work (one flush, one import) is not over-weighted.
@@ -290,29 +253,6 @@ const showPairs = process.argv.includes('--pairs');
  * Its interval shows how small a cost this machine can resolve with this many pairs.
  */
 const control = process.argv.includes('--control');
-
-/** The database's own CPU: the bench's backends, found by application_name, read from /proc (µs). */
-function backendCpu(sql: SqlStorage['sql'], applicationName: string): DatabaseCpu {
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  return async () => {
-    const rows = await sql.query<{ pid: number }>(
-      // The backend running this query is listed too: excluding it would drop a different pool
-      // connection at each reading and count its whole life as new.
-      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
-      [applicationName],
-    );
-    const micros = new Map<number, number>();
-    for (const { pid } of rows) {
-      try {
-        const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-        micros.set(pid, ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1_000_000);
-      } catch {
-        // A backend that ended between the listing and the read: not seen, on either side alike.
-      }
-    }
-    return micros;
-  };
-}
 
 const backends: {
   name: string;

@@ -23,6 +23,14 @@ const event = (overrides: Partial<AuditEvent>): AuditEvent => ({
 export function auditStoreContract(fixture: () => AuditStoreFixture): void {
   const tag = () => Math.random().toString(36).slice(2, 8);
 
+  /** A wedding scope of the test's own, with the log import caught up: earlier tests' changes are not in its batches. */
+  const freshWedding = async () => {
+    const { storage, audit } = fixture();
+    const t = tag();
+    await audit.backfillApplied();
+    return { storage, audit, t, wedding: `wedding:${t}`, schemas: compileSchemas(TEST_SCHEMAS) };
+  };
+
   describe('SqlAuditStore', () => {
     it('R14.1 R14.2 a tenant sees its events and its members’ tenant-less events of sessions that acted in it, never another tenant’s', async () => {
       const { audit } = fixture();
@@ -217,12 +225,7 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
     });
 
     it('R14.1 copied changes are stored per writer and batch, yet listed change by change: paging, kinds, time, actor, forActor, retention', async () => {
-      const { storage, audit } = fixture();
-      const t = tag();
-      const wedding = `wedding:${t}`;
-      const schemas = compileSchemas(TEST_SCHEMAS);
-      await audit.backfillApplied({ cutoffMs: Date.now() - 60_000 });
-      await audit.backfillApplied();
+      const { storage, audit, t, wedding, schemas } = await freshWedding();
       const t0 = 7_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
       let mid = 0;
       let step = 0;
@@ -314,12 +317,7 @@ export function auditStoreContract(fixture: () => AuditStoreFixture): void {
     });
 
     it('R14.1 pages of copied changes are whole across import batches, with and without a time window', async () => {
-      const { storage, audit } = fixture();
-      const t = tag();
-      const wedding = `wedding:${t}`;
-      const schemas = compileSchemas(TEST_SCHEMAS);
-      await audit.backfillApplied({ cutoffMs: Date.now() - 60_000 });
-      await audit.backfillApplied();
+      const { storage, audit, t, wedding, schemas } = await freshWedding();
       const t0 = 6_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
       // ann writes at t0+1, +3, +5, +7; bob at t0+2, +4, +6. Batches of four: rows ann (1, 3), bob (2, 4),
       // then ann (5, 7), bob (6); a window ending at t0+7 cuts the newest row, ann (5, 7).
